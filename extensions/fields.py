@@ -1,0 +1,336 @@
+"""The resource field spec: its grammar, its parser, and what each field type renders to.
+
+Grammar (one line, fields separated by commas; commas inside parentheses belong to the type):
+
+    spec     := field ("," field)*
+    field    := name ":" type ["(" size ")"] modifier* ["=" default]
+    modifier := "?" (nullable) | "!" (unique)
+
+Examples: ``name:str(120)!``, ``price:decimal(10,2)=0``, ``due:date?``, ``done:bool=false``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import keyword
+import math
+import re
+import uuid
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+from .filters import python_string
+
+DEFAULT_SPEC = "name:str, description:text?, price:decimal, stock:int=0"
+DEFAULT_STR_LENGTH = 255
+DEFAULT_DECIMAL = (12, 2)
+INT32 = 2**31 - 1
+MAX_NAME = 32
+MAX_TEXT_DEFAULT = 40  # keeps every generated line within the service's line length
+
+TYPES = ("str", "text", "int", "float", "decimal", "bool", "date", "datetime", "uuid")
+
+RESERVED_NAMES = frozenset(
+    {"id", "created_at", "updated_at", "metadata", "registry", *TYPES}
+    # BaseModel attributes a field must not shadow (pydantic warns or fails on these).
+    | {"copy", "dict", "json", "schema", "schema_json", "construct", "validate"}
+    | {"parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs"}
+)
+
+_FIELD = re.compile(
+    r"""(?P<name>[^:]*):\s*(?P<type>[A-Za-z_]\w*)\s*
+        (?:\((?P<size>[^)]*)\))?\s*
+        (?P<modifiers>[?!\s]*)
+        (?:=(?P<default>.*))?""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+class FieldSpecError(ValueError):
+    """A field spec that breaks the grammar; the message is one line for the questionnaire."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One parsed field of a resource."""
+
+    name: str
+    type: str
+    nullable: bool = False
+    unique: bool = False
+    default: str | None = None  # canonical text of the default, None when there is none
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+
+    @property
+    def python_type(self) -> str:
+        """The Python annotation of the value, without `| None`."""
+        return {
+            "str": "str",
+            "text": "str",
+            "int": "int",
+            "float": "float",
+            "decimal": "Decimal",
+            "bool": "bool",
+            "date": "date",
+            "datetime": "datetime",
+            "uuid": "UUID",
+        }[self.type]
+
+    @property
+    def annotation(self) -> str:
+        """The Python annotation, `| None` included for a nullable field."""
+        return f"{self.python_type} | None" if self.nullable else self.python_type
+
+    @property
+    def column_type(self) -> str:
+        """The SQLAlchemy type expression, as `sa.<Type>(...)` or the service's own `UTCDateTime()`."""
+        if self.type == "str":
+            return f"sa.String(length={self.length})"
+        if self.type == "decimal":
+            return f"sa.Numeric(precision={self.precision}, scale={self.scale})"
+        if self.type == "datetime":
+            return "UTCDateTime()"
+        return {
+            "text": "sa.Text()",
+            "int": "sa.Integer()",
+            "float": "sa.Float()",
+            "bool": "sa.Boolean()",
+            "date": "sa.Date()",
+            "uuid": "sa.Uuid()",
+        }[self.type]
+
+    @property
+    def migration_type(self) -> str:
+        """The type expression in a migration, which must not import the service's own types."""
+        return "sa.DateTime(timezone=True)" if self.type == "datetime" else self.column_type
+
+    @property
+    def constraints(self) -> str:
+        """Keyword arguments of the pydantic `Field(...)` that bound the value."""
+        if self.type == "str":
+            return f"max_length={self.length}"
+        if self.type == "int":
+            return f"ge={-INT32 - 1}, le={INT32}"
+        if self.type == "decimal":
+            return f"max_digits={self.precision}, decimal_places={self.scale}"
+        if self.type == "float":
+            return "allow_inf_nan=False"
+        return ""
+
+    @property
+    def has_default(self) -> bool:
+        """True when a client may leave the field out of a create request."""
+        return self.default is not None or self.nullable
+
+    @property
+    def default_literal(self) -> str:
+        """The Python expression of the default value (`None` for a nullable field without one)."""
+        if self.default is None:
+            return "None"
+        value = self.default
+        return {
+            "str": python_string(value),
+            "text": python_string(value),
+            "int": value,
+            "float": value,
+            "decimal": f'Decimal("{value}")',
+            "bool": value.capitalize(),
+            "date": f'date.fromisoformat("{value}")',
+            "datetime": f'datetime.fromisoformat("{value}")',
+            "uuid": f'UUID("{value}")',
+        }[self.type]
+
+    @property
+    def default_json(self) -> str:
+        """The Python literal of the JSON value a response holds for the default."""
+        if self.default is None:
+            return "None"
+        if self.type in ("int", "float"):
+            return self.default
+        if self.type == "bool":
+            return self.default.capitalize()
+        return python_string(self.default)
+
+    @property
+    def sortable(self) -> bool:
+        """Whether the list endpoint may sort by this field."""
+        return self.type != "text"
+
+    def sample(self) -> str:
+        """A Python expression of a valid JSON value for this field that varies with `n`."""
+        if self.type == "str":
+            return f'f"{self.name}-{{n}}"[:{self.length}]'
+        if self.type == "decimal":
+            assert self.precision is not None and self.scale is not None
+            whole = f"n % {10 ** (self.precision - self.scale)}"
+            return f'f"{{{whole}}}.{"5" * self.scale}"' if self.scale else f"str({whole})"
+        return {
+            "text": f'f"{self.name} text {{n}}"',
+            "int": "n",
+            "float": "n + 0.5",
+            "bool": "n % 2 == 0",
+            "date": "(date(2024, 1, 1) + timedelta(days=n)).isoformat()",
+            "datetime": "(datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=n)).isoformat()",
+            "uuid": "str(UUID(int=n + 1))",
+        }[self.type]
+
+    @property
+    def invalid_sample(self) -> str:
+        """A Python literal of a JSON value this field must refuse."""
+        return "12345" if self.type in ("str", "text") else f'"not-a-{self.type}"'
+
+
+def _error(rule: str, value: str) -> FieldSpecError:
+    return FieldSpecError(f"resource_fields: {rule} (got {value!r})")
+
+
+def split_fields(spec: str) -> list[str]:
+    """Split a spec on the commas that are outside parentheses."""
+    parts, depth, current = [], 0, []
+    for char in spec:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part.strip() for part in parts]
+
+
+def _check_name(name: str, item: str) -> None:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise _error("a field name must be lowercase snake_case starting with a letter", item)
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        raise _error(f"field name {name!r} is a Python keyword", item)
+    if name in RESERVED_NAMES or name.startswith("model_"):
+        raise _error(f"field name {name!r} is reserved (id, created_at, updated_at, metadata, type names, model_*)", item)
+    if len(name) > MAX_NAME:
+        raise _error(f"a field name must be at most {MAX_NAME} characters", item)
+
+
+def _size(type_: str, size: str | None, item: str) -> dict[str, int]:
+    if type_ == "str":
+        if size is None:
+            return {"length": DEFAULT_STR_LENGTH}
+        if not size.strip().isdigit() or not 1 <= int(size) <= 10_000:
+            raise _error("str length must be a whole number from 1 to 10000, as in str(120)", item)
+        return {"length": int(size)}
+    if type_ == "decimal":
+        if size is None:
+            return dict(zip(("precision", "scale"), DEFAULT_DECIMAL, strict=True))
+        match = re.fullmatch(r"\s*(\d+)\s*(?:,\s*(\d+)\s*)?", size)
+        precision, scale = (int(match[1]), int(match[2] or 0)) if match else (0, -1)
+        if not (1 <= precision <= 38 and 0 <= scale <= precision):
+            raise _error("decimal size must be (precision,scale) with 1 <= precision <= 38 and scale <= precision", item)
+        return {"precision": precision, "scale": scale}
+    if size is not None:
+        raise _error(f"only str and decimal take a size, not {type_}", item)
+    return {}
+
+
+def _canonical_default(field: Field, raw: str, item: str) -> str:
+    """Check a default against its field's type and return its canonical text."""
+    value = raw.strip()
+    if field.type in ("str", "text"):
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        if len(value) > min(field.length or MAX_TEXT_DEFAULT, MAX_TEXT_DEFAULT):
+            raise _error(f"a text default must be at most {min(field.length or MAX_TEXT_DEFAULT, MAX_TEXT_DEFAULT)} characters", item)
+        return value
+    try:
+        return _typed_default(field, value)
+    except (ValueError, InvalidOperation, ArithmeticError):
+        raise _error(f"default {value!r} is not a valid {field.type}", item) from None
+
+
+def _typed_default(field: Field, value: str) -> str:
+    if field.type == "int":
+        number = int(value)
+        if abs(number) > INT32:
+            raise ValueError(value)
+        return str(number)
+    if field.type == "float":
+        if not math.isfinite(float(value)):
+            raise ValueError(value)
+        return repr(float(value))
+    if field.type == "decimal":
+        number = Decimal(value)
+        assert field.precision is not None and field.scale is not None
+        quantized = number.quantize(Decimal(1).scaleb(-field.scale))
+        if not number.is_finite() or len(quantized.as_tuple().digits) > field.precision:
+            raise ValueError(value)
+        return str(quantized)
+    if field.type == "bool":
+        if value.lower() not in ("true", "false"):
+            raise ValueError(value)
+        return value.lower()
+    if field.type == "date":
+        return dt.date.fromisoformat(value).isoformat()
+    if field.type == "datetime":
+        moment = dt.datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            raise ValueError(value)
+        return moment.astimezone(dt.UTC).isoformat()
+    return str(uuid.UUID(value))
+
+
+def parse_field(item: str) -> Field:
+    """Parse one `name:type(size)?!=default` item."""
+    match = _FIELD.fullmatch(item)
+    if not item or not match:
+        raise _error("each field must look like name:type, e.g. price:decimal(10,2)", item)
+    name, type_ = match["name"].strip(), match["type"]
+    _check_name(name, item)
+    if type_ not in TYPES:
+        raise _error(f"unknown type {type_!r}; valid types: {', '.join(TYPES)}", item)
+    modifiers = match["modifiers"].replace(" ", "")
+    if len(set(modifiers)) != len(modifiers):
+        raise _error("a modifier (? or !) appears twice", item)
+    field = Field(
+        name=name,
+        type=type_,
+        nullable="?" in modifiers,
+        unique="!" in modifiers,
+        **_size(type_, match["size"], item),
+    )
+    if field.type == "text" and field.unique:
+        raise _error("a text field cannot be unique; use str(n)", item)
+    if match["default"] is None:
+        return field
+    return replace(field, default=_canonical_default(field, match["default"], item))
+
+
+def parse_fields(spec: str) -> list[Field]:
+    """Parse a whole spec into fields, refusing empty specs and duplicate names."""
+    if not spec or not str(spec).strip():
+        raise _error("the spec must list at least one field, e.g. name:str", str(spec))
+    fields = [parse_field(item) for item in split_fields(str(spec))]
+    seen: set[str] = set()
+    for field in fields:
+        if field.name in seen:
+            raise _error(f"field {field.name!r} is declared twice", str(spec))
+        seen.add(field.name)
+    return fields
+
+
+def field_spec_error(spec: str) -> str:
+    """The one-line reason a spec is invalid, or an empty string when it is valid."""
+    try:
+        parse_fields(spec)
+    except FieldSpecError as error:
+        return str(error)
+    return ""
+
+
+class FieldSpecExtension(Extension):
+    """Registers `field_spec_error` for the questionnaire's validator."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters["field_spec_error"] = field_spec_error

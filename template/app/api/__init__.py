@@ -1,0 +1,1 @@
+"""HTTP layer: routes talk only to services."""

@@ -1,0 +1,1 @@
+"""Configuration and errors shared by every layer."""

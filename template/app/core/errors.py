@@ -1,0 +1,118 @@
+"""Domain errors and the handlers that turn every error into RFC 9457 problem details."""
+
+import logging
+from http import HTTPStatus
+from typing import Any, cast
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+PROBLEM_JSON = "application/problem+json"
+
+logger = logging.getLogger(__name__)
+
+
+class FieldError(BaseModel):
+    """One invalid part of a request."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An `application/problem+json` body (RFC 9457)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[FieldError] | None = None
+
+
+class DomainError(Exception):
+    """An error the service expects; its status is part of the API contract."""
+
+    status = HTTPStatus.INTERNAL_SERVER_ERROR
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFoundError(DomainError):
+    """The addressed row does not exist."""
+
+    status = HTTPStatus.NOT_FOUND
+
+
+class ConflictError(DomainError):
+    """The request conflicts with a constraint of stored data."""
+
+    status = HTTPStatus.CONFLICT
+
+
+class ServiceUnavailableError(DomainError):
+    """A dependency (the database) cannot serve the request right now."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+
+
+def problem(request: Request, status: int, detail: str, errors: list[FieldError] | None = None) -> JSONResponse:
+    """A problem+json response for `request`."""
+    body = Problem(
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        errors=errors,
+    )
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON)
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    error = cast(DomainError, exc)
+    return problem(request, error.status, error.detail)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    error = cast(HTTPException, exc)
+    response = problem(request, error.status_code, str(error.detail))
+    response.headers.update(error.headers or {})
+    return response
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    raw_errors = cast(RequestValidationError, exc).errors()
+    errors = [FieldError(loc=list(error["loc"]), msg=error["msg"], type=error["type"]) for error in raw_errors]
+    detail = f"The request is invalid: {len(errors)} error(s), see `errors`."
+    return problem(request, HTTPStatus.UNPROCESSABLE_ENTITY, detail, errors)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(request, HTTPStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every error of `app` with problem details, never with a stack trace."""
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries documenting problem+json answers for `statuses`."""
+    return {
+        status: {
+            "model": Problem,
+            "description": HTTPStatus(status).phrase,
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

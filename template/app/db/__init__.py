@@ -1,0 +1,1 @@
+"""Schema metadata, column types and the executor that runs statements."""

@@ -1,0 +1,1 @@
+"""Data access: SQLAlchemy Core statements run by the executor; repositories never commit."""

@@ -1,0 +1,1 @@
+"""Business rules; services raise domain errors and never touch HTTP."""

@@ -1,0 +1,1 @@
+"""Request payloads derived from each resource's field spec."""
