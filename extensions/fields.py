@@ -1,10 +1,12 @@
 """The resource field spec: its grammar, its parser, and what each field type renders to.
 
-Grammar (one line, fields separated by commas; commas inside parentheses belong to the type):
+Grammar (one line, fields separated by commas; a comma inside parentheses or double quotes
+belongs to its field):
 
     spec     := field ("," field)*
     field    := name ":" type ["(" size ")"] modifier* ["=" default]
     modifier := "?" (nullable) | "!" (unique)
+    default  := a literal of the field's type; str and text defaults may be "double-quoted"
 
 Examples: ``name:str(120)!``, ``price:decimal(10,2)=0``, ``due:date?``, ``done:bool=false``.
 """
@@ -190,11 +192,14 @@ def _error(rule: str, value: str) -> FieldSpecError:
 
 
 def split_fields(spec: str) -> list[str]:
-    """Split a spec on the commas that are outside parentheses."""
-    parts, depth, current = [], 0, []
+    """Split a spec on the commas outside parentheses and double quotes."""
+    parts, current, depth, quoted = [], [], 0, False
     for char in spec:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0 and not quoted:
             parts.append("".join(current))
             current = []
         else:

@@ -1,0 +1,71 @@
+# /// script
+# dependencies = ["nox>=2025.5"]
+# ///
+"""Sessions that test the template: lint, tests, generated (the preset matrix), docs, bench."""
+
+import sys
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT))
+
+from tests.presets import PRESETS  # noqa: E402 - needs ROOT on sys.path
+from tests.pythons import available  # noqa: E402
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    """Install the repository's dependency groups into the session's venv with uv."""
+    args = [arg for group in groups for arg in ("--group", group)]
+    session.run_install(
+        "uv", "sync", "--frozen", "--no-default-groups", *args,
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+        external=True,
+    )
+
+
+@nox.session(tags=["fast"])
+def lint(session: nox.Session) -> None:
+    """ruff and strict mypy on the extensions, tests and this file."""
+    install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+
+
+@nox.session(tags=["fast"])
+def tests(session: nox.Session) -> None:
+    """The fast tests: extensions, questionnaire, rendering (seconds)."""
+    install(session, "test")
+    session.run("pytest", "-n", "auto", *session.posargs)
+
+
+@nox.session(tags=["generated"])
+@nox.parametrize("python_version", available())
+@nox.parametrize("preset", sorted(PRESETS))
+def generated(session: nox.Session, preset: str, python_version: str) -> None:
+    """Generate a preset for one Python, install it, run its linters and tests (SQLite, PostgreSQL)."""
+    install(session, "test")
+    session.run("python", "-m", "tests.gates", preset, python_version, *session.posargs)
+
+
+@nox.session(tags=["docs"])
+def docs(session: nox.Session) -> None:
+    """Build the documentation site, failing on any warning."""
+    install(session, "docs")
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"))
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Load-test the default preset on PostgreSQL with wrk and compare it to FastAPI's ceiling."""
+    install(session, "test")
+    session.run("python", "-m", "tests.bench", *session.posargs)
+
+
+if __name__ == "__main__":
+    nox.main()

@@ -1,0 +1,97 @@
+"""Generated-project gates: render a preset, install it with uv, then run its own checks.
+
+    python -m tests.gates PRESET PYTHON_VERSION [--keep DIR]
+
+Runs, inside the generated service: `uv sync`, `ruff check`, `ruff format --check`, `mypy`,
+`alembic upgrade head` / `downgrade base`, and its pytest suite on SQLite and, when
+TEST_DATABASE_URL names a PostgreSQL server, on a fresh database of its own there.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from uv import find_uv_bin
+
+from tests.generation import generate
+from tests.postgres import SERVER_URL_VARIABLE, fresh_database, server_url
+from tests.presets import PRESETS, answers
+from tests.pythons import interpreter
+
+
+class GateFailed(Exception):
+    """A check of the generated service failed; the message names it."""
+
+
+def run(step: str, command: list[str], cwd: Path, env: dict[str, str]) -> None:
+    """Run one check in the generated project; raise GateFailed when it fails."""
+    started = time.perf_counter()
+    print(f"--> {step}: {' '.join(command)}", flush=True)
+    result = subprocess.run(command, cwd=cwd, env=env, check=False)  # noqa: S603 - argv built here
+    print(f"<-- {step}: exit {result.returncode} in {time.perf_counter() - started:.1f} s", flush=True)
+    if result.returncode != 0:
+        raise GateFailed(f"{step} failed (exit {result.returncode}) in {cwd}")
+
+
+def project_env(**extra: str) -> dict[str, str]:
+    """The environment for commands in a generated project: its own .venv, no Python downloads."""
+    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")}
+    env.pop(SERVER_URL_VARIABLE, None)
+    env.pop("DATABASE_URL", None)
+    return {**env, "UV_PYTHON_DOWNLOADS": "never", **extra}
+
+
+def check(project: Path, preset: str, python_version: str) -> None:
+    """Run every gate in `project`."""
+    env = project_env()
+    uv_bin = find_uv_bin()
+    uv = [uv_bin, "run", "--frozen", "--no-sync"]
+    run("install", [uv_bin, "sync", "--python", interpreter(python_version)], project, env)
+    run("ruff check", [*uv, "ruff", "check", "."], project, env)
+    run("ruff format", [*uv, "ruff", "format", "--check", "."], project, env)
+    run("mypy", [*uv, "mypy", "."], project, env)
+    run("alembic upgrade", [*uv, "alembic", "upgrade", "head"], project, env)
+    run("alembic downgrade", [*uv, "alembic", "downgrade", "base"], project, env)
+    run("pytest on SQLite", [*uv, "pytest", "-q", "-p", "no:cacheprovider"], project, env)
+    url = server_url()
+    if url is None:
+        if os.environ.get("CI"):
+            raise GateFailed(f"{SERVER_URL_VARIABLE} is not set: CI must test on PostgreSQL")
+        print(f"!!! PostgreSQL tests skipped: set {SERVER_URL_VARIABLE} to a server URL to run them", flush=True)
+        return
+    with fresh_database(url, f"{preset}_{python_version}") as database_url:
+        pg_env = project_env(TEST_DATABASE_URL=database_url)
+        run("pytest on PostgreSQL", [*uv, "pytest", "-q", "-p", "no:cacheprovider"], project, pg_env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate PRESET for PYTHON_VERSION and run its gates."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("preset", choices=sorted(PRESETS))
+    parser.add_argument("python_version")
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    args = parser.parse_args(argv)
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix=f"fastapi-ms-{args.preset}-"))
+    project = workdir / "service"
+    started = time.perf_counter()
+    try:
+        generate(project, answers(args.preset, python_version=args.python_version))
+        print(f"--- generated {args.preset} in {time.perf_counter() - started:.1f} s: {project}", flush=True)
+        check(project, args.preset, args.python_version)
+    except GateFailed as failure:
+        print(f"FAILED: {args.preset} on Python {args.python_version}: {failure}", file=sys.stderr)
+        return 1
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(f"--- {args.preset} on Python {args.python_version}: all gates passed in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
