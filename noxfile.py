@@ -22,7 +22,11 @@ def install(session: nox.Session, *groups: str) -> None:
     """Install the repository's dependency groups into the session's venv with uv."""
     args = [arg for group in groups for arg in ("--group", group)]
     session.run_install(
-        "uv", "sync", "--frozen", "--no-default-groups", *args,
+        "uv",
+        "sync",
+        "--frozen",
+        "--no-default-groups",
+        *args,
         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
         external=True,
     )

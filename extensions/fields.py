@@ -31,7 +31,7 @@ DEFAULT_STR_LENGTH = 255
 DEFAULT_DECIMAL = (12, 2)
 INT32 = 2**31 - 1
 MAX_NAME = 32
-MAX_TEXT_DEFAULT = 40  # keeps every generated line within the service's line length
+MAX_TEXT_DEFAULT = 32  # keeps every generated line within the service's line length
 
 TYPES = ("str", "text", "int", "float", "decimal", "bool", "date", "datetime", "uuid")
 
@@ -64,9 +64,9 @@ class Field:
     nullable: bool = False
     unique: bool = False
     default: str | None = None  # canonical text of the default, None when there is none
-    length: int | None = None
-    precision: int | None = None
-    scale: int | None = None
+    length: int = 0  # str only
+    precision: int = 0  # decimal only
+    scale: int = 0  # decimal only
 
     @property
     def python_type(self) -> str:
@@ -166,9 +166,8 @@ class Field:
     def sample(self) -> str:
         """A Python expression of a valid JSON value for this field that varies with `n`."""
         if self.type == "str":
-            return f'f"{self.name}-{{n}}"[:{self.length}]'
+            return f'f"{{n}}-{self.name}"[:{self.length}]'
         if self.type == "decimal":
-            assert self.precision is not None and self.scale is not None
             whole = f"n % {10 ** (self.precision - self.scale)}"
             return f'f"{{{whole}}}.{"5" * self.scale}"' if self.scale else f"str({whole})"
         return {
@@ -193,7 +192,9 @@ def _error(rule: str, value: str) -> FieldSpecError:
 
 def split_fields(spec: str) -> list[str]:
     """Split a spec on the commas outside parentheses and double quotes."""
-    parts, current, depth, quoted = [], [], 0, False
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quoted = 0, False
     for char in spec:
         if char == '"':
             quoted = not quoted
@@ -214,29 +215,34 @@ def _check_name(name: str, item: str) -> None:
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         raise _error(f"field name {name!r} is a Python keyword", item)
     if name in RESERVED_NAMES or name.startswith("model_"):
-        raise _error(f"field name {name!r} is reserved (id, created_at, updated_at, metadata, type names, model_*)", item)
+        raise _error(
+            f"field name {name!r} is reserved (id, created_at, updated_at, metadata, type names, model_*)", item
+        )
     if len(name) > MAX_NAME:
         raise _error(f"a field name must be at most {MAX_NAME} characters", item)
 
 
-def _size(type_: str, size: str | None, item: str) -> dict[str, int]:
+def _size(type_: str, size: str | None, item: str) -> tuple[int, int, int]:
+    """(length, precision, scale) for a type and its optional parenthesised size."""
     if type_ == "str":
         if size is None:
-            return {"length": DEFAULT_STR_LENGTH}
+            return DEFAULT_STR_LENGTH, 0, 0
         if not size.strip().isdigit() or not 1 <= int(size) <= 10_000:
             raise _error("str length must be a whole number from 1 to 10000, as in str(120)", item)
-        return {"length": int(size)}
+        return int(size), 0, 0
     if type_ == "decimal":
         if size is None:
-            return dict(zip(("precision", "scale"), DEFAULT_DECIMAL, strict=True))
+            return 0, *DEFAULT_DECIMAL
         match = re.fullmatch(r"\s*(\d+)\s*(?:,\s*(\d+)\s*)?", size)
         precision, scale = (int(match[1]), int(match[2] or 0)) if match else (0, -1)
         if not (1 <= precision <= 38 and 0 <= scale <= precision):
-            raise _error("decimal size must be (precision,scale) with 1 <= precision <= 38 and scale <= precision", item)
-        return {"precision": precision, "scale": scale}
+            raise _error(
+                "decimal size must be (precision,scale) with 1 <= precision <= 38 and scale <= precision", item
+            )
+        return 0, precision, scale
     if size is not None:
         raise _error(f"only str and decimal take a size, not {type_}", item)
-    return {}
+    return 0, 0, 0
 
 
 def _canonical_default(field: Field, raw: str, item: str) -> str:
@@ -246,7 +252,10 @@ def _canonical_default(field: Field, raw: str, item: str) -> str:
         if len(value) >= 2 and value[0] == value[-1] == '"':
             value = value[1:-1]
         if len(value) > min(field.length or MAX_TEXT_DEFAULT, MAX_TEXT_DEFAULT):
-            raise _error(f"a text default must be at most {min(field.length or MAX_TEXT_DEFAULT, MAX_TEXT_DEFAULT)} characters", item)
+            raise _error(
+                f"a text default must be at most {min(field.length or MAX_TEXT_DEFAULT, MAX_TEXT_DEFAULT)} characters",
+                item,
+            )
         return value
     try:
         return _typed_default(field, value)
@@ -265,10 +274,11 @@ def _typed_default(field: Field, value: str) -> str:
             raise ValueError(value)
         return repr(float(value))
     if field.type == "decimal":
-        number = Decimal(value)
-        assert field.precision is not None and field.scale is not None
-        quantized = number.quantize(Decimal(1).scaleb(-field.scale))
-        if not number.is_finite() or len(quantized.as_tuple().digits) > field.precision:
+        exact = Decimal(value)
+        if not exact.is_finite():
+            raise ValueError(value)
+        quantized = exact.quantize(Decimal(1).scaleb(-field.scale))
+        if len(quantized.as_tuple().digits) > field.precision:
             raise ValueError(value)
         return str(quantized)
     if field.type == "bool":
@@ -297,12 +307,15 @@ def parse_field(item: str) -> Field:
     modifiers = match["modifiers"].replace(" ", "")
     if len(set(modifiers)) != len(modifiers):
         raise _error("a modifier (? or !) appears twice", item)
+    length, precision, scale = _size(type_, match["size"], item)
     field = Field(
         name=name,
         type=type_,
         nullable="?" in modifiers,
         unique="!" in modifiers,
-        **_size(type_, match["size"], item),
+        length=length,
+        precision=precision,
+        scale=scale,
     )
     if field.type == "text" and field.unique:
         raise _error("a text field cannot be unique; use str(n)", item)

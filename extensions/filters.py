@@ -52,9 +52,7 @@ _IRREGULAR = {
     "quiz": "quizzes",
     "bus": "buses",
 }
-_UNCOUNTABLE = frozenset(
-    {"equipment", "information", "news", "series", "species", "sheep", "fish", "deer", "metadata"}
-)
+_UNCOUNTABLE = frozenset({"equipment", "information", "news", "series", "species", "sheep", "fish", "deer", "metadata"})
 
 
 def words(value: str) -> list[str]:
@@ -125,6 +123,17 @@ def python_tuple(items: Any, prefix: str = "", width: int = 120) -> str:
     return f"{prefix}(\n" + "".join(f"    {literal},\n" for literal in literals) + ")"
 
 
+def python_call(head: str, args: Any, tail: str = "", indent: int = 0, width: int = 120) -> str:
+    """`head(args)tail` on one line when it fits in `width`, else one argument per line, like ruff."""
+    pad = " " * indent
+    arguments = [str(arg) for arg in args]
+    one_line = f"{pad}{head}({', '.join(arguments)}){tail}"
+    if len(one_line) <= width:
+        return one_line
+    lines = "".join(f"{pad}    {argument},\n" for argument in arguments)
+    return f"{pad}{head}(\n{lines}{pad}){tail}"
+
+
 def shell_word(value: Any) -> str:
     """`value` quoted as one POSIX shell word."""
     return shlex.quote(str(value))
@@ -152,6 +161,7 @@ class NamingExtension(Extension):
             shell_word=shell_word,
         )
         environment.globals.update(
+            python_call=python_call,
             running_python=running_python,
             supported_pythons=list(SUPPORTED_PYTHONS),
             is_identifier=is_identifier,

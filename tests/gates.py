@@ -32,7 +32,7 @@ def run(step: str, command: list[str], cwd: Path, env: dict[str, str]) -> None:
     """Run one check in the generated project; raise GateFailed when it fails."""
     started = time.perf_counter()
     print(f"--> {step}: {' '.join(command)}", flush=True)
-    result = subprocess.run(command, cwd=cwd, env=env, check=False)  # noqa: S603 - argv built here
+    result = subprocess.run(command, cwd=cwd, env=env, check=False)
     print(f"<-- {step}: exit {result.returncode} in {time.perf_counter() - started:.1f} s", flush=True)
     if result.returncode != 0:
         raise GateFailed(f"{step} failed (exit {result.returncode}) in {cwd}")
@@ -89,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    print(f"--- {args.preset} on Python {args.python_version}: all gates passed in {time.perf_counter() - started:.1f} s")
+    print(
+        f"--- {args.preset} on Python {args.python_version}: all gates passed in {time.perf_counter() - started:.1f} s"
+    )
     return 0
 
 

@@ -5,9 +5,9 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-from urllib.parse import urlsplit, urlunsplit
 
 SERVER_URL_VARIABLE = "TEST_DATABASE_URL"
 

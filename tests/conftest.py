@@ -1,0 +1,54 @@
+"""Fixtures of the template's fast tests."""
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from copier import run_copy
+
+from tests.generation import TEMPLATE_ROOT
+from tests.presets import answers
+
+Render = Callable[..., Path]
+Rendered = Callable[[str], Path]
+
+
+@pytest.fixture(scope="session", name="template_dir")
+def fixture_template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template's working tree copied to a plain folder, so renders need no git clone."""
+    target = tmp_path_factory.mktemp("template")
+    shutil.copy(TEMPLATE_ROOT / "copier.yml", target)
+    for folder in ("extensions", "template"):
+        shutil.copytree(TEMPLATE_ROOT / folder, target / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+@pytest.fixture(scope="session", name="rendered")
+def fixture_rendered(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    """A preset rendered once per test session, to read but never to change."""
+    cache: dict[str, Path] = {}
+
+    def _rendered(preset: str) -> Path:
+        if preset not in cache:
+            destination = tmp_path_factory.mktemp(preset) / "service"
+            run_copy(str(template_dir), destination, data=answers(preset), defaults=True, unsafe=True, quiet=True)
+            cache[preset] = destination
+        return cache[preset]
+
+    return _rendered
+
+
+@pytest.fixture(name="render")
+def fixture_render(template_dir: Path, tmp_path: Path) -> Render:
+    """Render a preset (with overrides) into a fresh folder and return it."""
+
+    def _render(preset: str = "default", **overrides: Any) -> Path:
+        destination = tmp_path / "service"
+        run_copy(
+            str(template_dir), destination, data=answers(preset, **overrides), defaults=True, unsafe=True, quiet=True
+        )
+        return destination
+
+    return _render
