@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import keyword
 import re
-import shlex
 import sys
 from typing import Any
 
@@ -134,11 +133,6 @@ def python_call(head: str, args: Any, tail: str = "", indent: int = 0, width: in
     return f"{pad}{head}(\n{lines}{pad}){tail}"
 
 
-def shell_word(value: Any) -> str:
-    """`value` quoted as one POSIX shell word."""
-    return shlex.quote(str(value))
-
-
 def running_python() -> str:
     """The Python running Copier when the template supports it, else the fallback version."""
     current = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -158,7 +152,6 @@ class NamingExtension(Extension):
             quoted=quoted,
             python_string=python_string,
             python_tuple=python_tuple,
-            shell_word=shell_word,
         )
         environment.globals.update(
             python_call=python_call,

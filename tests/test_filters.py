@@ -2,7 +2,6 @@
 
 import ast
 import json
-import shlex
 import tomllib
 
 import pytest
@@ -17,7 +16,6 @@ from extensions.filters import (
     python_tuple,
     quoted,
     running_python,
-    shell_word,
     snake,
 )
 
@@ -92,11 +90,6 @@ def test_python_string_reads_back(value: str) -> None:
 def test_python_string_prefers_double_quotes_like_ruff() -> None:
     assert python_string("abc") == '"abc"'
     assert python_string('say "hi"') == "'say \"hi\"'"
-
-
-@pytest.mark.parametrize("value", ODD)
-def test_shell_word_is_one_word(value: str) -> None:
-    assert shlex.split(f"echo {shell_word(value)}") == ["echo", value]
 
 
 def test_python_tuple_layout() -> None:
