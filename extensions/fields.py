@@ -35,12 +35,23 @@ MAX_TEXT_DEFAULT = 32  # keeps every generated line within the service's line le
 
 TYPES = ("str", "text", "int", "float", "decimal", "bool", "date", "datetime", "uuid")
 
-RESERVED_NAMES = frozenset(
-    {"id", "created_at", "updated_at", "metadata", "registry", *TYPES}
-    # BaseModel attributes a field must not shadow (pydantic warns or fails on these).
-    | {"copy", "dict", "json", "schema", "schema_json", "construct", "validate"}
-    | {"parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs"}
-)
+# Why each name cannot be a field; a name starting with model_ is pydantic's too.
+RESERVED_NAMES: dict[str, str] = {
+    **dict.fromkeys(("id", "created_at", "updated_at"), "the service adds it to every resource"),
+    **dict.fromkeys(("metadata", "registry"), "SQLAlchemy's declarative base uses it"),
+    **dict.fromkeys(TYPES, "it names a field type"),
+    **dict.fromkeys(
+        ("sa", "mapped_column", "field_validator", "classmethod", "self", "cls"),
+        "the generated model and schema classes use it",
+    ),
+    **dict.fromkeys(
+        (
+            *("copy", "dict", "json", "schema", "schema_json", "construct", "validate"),
+            *("parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs"),
+        ),
+        "pydantic models use it",
+    ),
+}
 
 _FIELD = re.compile(
     r"""(?P<name>[^:]*):\s*(?P<type>[A-Za-z_]\w*)\s*
@@ -212,12 +223,11 @@ def split_fields(spec: str) -> list[str]:
 def _check_name(name: str, item: str) -> None:
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise _error("a field name must be lowercase snake_case starting with a letter", item)
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    if keyword.iskeyword(name):
         raise _error(f"field name {name!r} is a Python keyword", item)
-    if name in RESERVED_NAMES or name.startswith("model_"):
-        raise _error(
-            f"field name {name!r} is reserved (id, created_at, updated_at, metadata, type names, model_*)", item
-        )
+    reason = RESERVED_NAMES.get(name, "pydantic models use the model_ prefix" if name.startswith("model_") else "")
+    if reason:
+        raise _error(f"field name {name!r} is reserved: {reason}", item)
     if len(name) > MAX_NAME:
         raise _error(f"a field name must be at most {MAX_NAME} characters", item)
 
@@ -260,7 +270,8 @@ def _canonical_default(field: Field, raw: str, item: str) -> str:
     try:
         return _typed_default(field, value)
     except (ValueError, InvalidOperation, ArithmeticError):
-        raise _error(f"default {value!r} is not a valid {field.type}", item) from None
+        size = f"({field.precision},{field.scale})" if field.type == "decimal" else ""
+        raise _error(f"default {value!r} is not a valid {field.type}{size}", item) from None
 
 
 def _typed_default(field: Field, value: str) -> str:
@@ -278,7 +289,7 @@ def _typed_default(field: Field, value: str) -> str:
         if not exact.is_finite():
             raise ValueError(value)
         quantized = exact.quantize(Decimal(1).scaleb(-field.scale))
-        if len(quantized.as_tuple().digits) > field.precision:
+        if quantized != exact or len(quantized.as_tuple().digits) > field.precision:
             raise ValueError(value)
         return str(quantized)
     if field.type == "bool":

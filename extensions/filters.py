@@ -6,6 +6,7 @@ import json
 import keyword
 import re
 import sys
+import unicodedata
 from typing import Any
 
 from jinja2 import Environment
@@ -14,6 +15,9 @@ from jinja2.ext import Extension
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13", "3.14")
 FALLBACK_PYTHON = "3.12"
 
+_LETTERS_WITHOUT_DECOMPOSITION = str.maketrans(
+    {"Æ": "Ae", "æ": "ae", "Ø": "O", "ø": "o", "Œ": "Oe", "œ": "oe", "ß": "ss", "Đ": "D", "đ": "d", "Ł": "L", "ł": "l"}
+)
 _WORD_BOUNDARY = re.compile(r"[^0-9A-Za-z]+|(?<=[a-z0-9])(?=[A-Z])")
 
 # Irregular plurals a resource name is likely to use; everything else follows the rules below.
@@ -55,8 +59,10 @@ _UNCOUNTABLE = frozenset({"equipment", "information", "news", "series", "species
 
 
 def words(value: str) -> list[str]:
-    """Split any casing (spaces, kebab, snake, camel) into lowercase words."""
-    return [word.lower() for word in _WORD_BOUNDARY.split(value.strip()) if word]
+    """Split any casing (spaces, kebab, snake, camel) into lowercase ASCII words (Zürich -> zurich)."""
+    spelled = value.translate(_LETTERS_WITHOUT_DECOMPOSITION)
+    ascii_text = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode()
+    return [word.lower() for word in _WORD_BOUNDARY.split(ascii_text.strip()) if word]
 
 
 def snake(value: str) -> str:
@@ -97,6 +103,72 @@ def pluralize(name: str) -> str:
 def is_identifier(value: str) -> bool:
     """True for a lowercase snake_case Python identifier that is not a keyword."""
     return bool(re.fullmatch(r"[a-z][a-z0-9_]*", value)) and not keyword.iskeyword(value)
+
+
+# Module names of the generated service (and Alembic's table) that a resource must not shadow.
+RESERVED_RESOURCE_NAMES = (
+    "app",
+    "core",
+    "api",
+    "db",
+    "models",
+    "schemas",
+    "services",
+    "repositories",
+    "tests",
+    "alembic",
+    "main",
+    "deps",
+    "health",
+    "router",
+    "endpoints",
+    "base",
+    "session",
+    "config",
+    "errors",
+    "settings",
+    "pagination",
+    "types",
+    "executor",
+    "readiness",
+    "logging",
+    "samples",
+    "v1",
+    "test",
+    "conftest",
+    "alembic_version",
+)
+MAX_RESOURCE_NAME = 20
+MAX_RESOURCE_PLURAL = 24
+
+
+def _resource_name_rule(question: str, value: str, limit: int) -> str:
+    if not is_identifier(value) or len(value) > limit:
+        return (
+            f"{question}: must be lowercase snake_case, start with a letter, at most {limit} characters"
+            f" and not a Python keyword (got {json.dumps(value, ensure_ascii=False)})"
+        )
+    if value in RESERVED_RESOURCE_NAMES:
+        return (
+            f"{question}: {json.dumps(value)} is reserved because it would shadow the service's own module;"
+            f" reserved: {', '.join(RESERVED_RESOURCE_NAMES)}"
+        )
+    return ""
+
+
+def resource_name_error(name: str) -> str:
+    """Why `name` cannot name a resource, or an empty string."""
+    return _resource_name_rule("resource_name", name, MAX_RESOURCE_NAME)
+
+
+def resource_plural_error(plural: str, name: str) -> str:
+    """Why `plural` cannot be the plural of `name`, or an empty string."""
+    if plural == name:
+        return (
+            f"resource_plural: must differ from resource_name so modules do not collide; for an uncountable"
+            f" noun use a phrase such as {name}_items (got {json.dumps(plural)})"
+        )
+    return _resource_name_rule("resource_plural", plural, MAX_RESOURCE_PLURAL)
 
 
 def quoted(value: Any) -> str:
@@ -157,5 +229,6 @@ class NamingExtension(Extension):
             python_call=python_call,
             running_python=running_python,
             supported_pythons=list(SUPPORTED_PYTHONS),
-            is_identifier=is_identifier,
+            resource_name_error=resource_name_error,
+            resource_plural_error=resource_plural_error,
         )

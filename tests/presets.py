@@ -25,7 +25,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "resource_name": "order_item",
         "resource_fields": (
             "sku:str(32)!, unit_price:decimal(10,2)=9.99, placed_at:datetime?, code:uuid?!,"
-            ' active:bool=true, quantity:int=1, note:text?, label:str(40)?="a, b"'
+            ' active:bool=true, quantity:int=1, note:text?, label:str(40)?="a, b", type:str(20)=standard'
         ),
     },
     # Every type with a default, and names at their length limits (the generated code must still

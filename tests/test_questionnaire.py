@@ -47,7 +47,22 @@ BAD_ANSWERS = [
     ("resource_name", "tests", 'resource_name: "tests" is reserved'),
     ("resource_name", "alembic", 'resource_name: "alembic" is reserved'),
     ("resource_plural", "Products", "resource_plural: must be lowercase snake_case"),
-    ("resource_plural", "product", "resource_plural: must differ from resource_name"),
+    (
+        "resource_plural",
+        "product",
+        "resource_plural: must differ from resource_name so modules do not collide; for an uncountable noun use a phrase such as product_items",
+    ),
+    ("resource_plural", "alembic_version", 'resource_plural: "alembic_version" is reserved'),
+    (
+        "resource_plural",
+        "x" * 25,
+        "resource_plural: must be lowercase snake_case, start with a letter, at most 24 characters",
+    ),
+    (
+        "resource_name",
+        "x" * 21,
+        "resource_name: must be lowercase snake_case, start with a letter, at most 20 characters",
+    ),
     ("resource_fields", "", "resource_fields: the spec must list at least one field"),
     (
         "resource_fields",

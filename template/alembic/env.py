@@ -8,6 +8,7 @@ from sqlalchemy import Connection, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.core.config import get_settings
+from app.db.types import render_migration_type
 from app.models import Base
 
 config = context.config
@@ -23,7 +24,12 @@ def _database_url() -> str:
 
 
 def _configure(**options: object) -> None:
-    context.configure(target_metadata=target_metadata, compare_type=True, **options)  # type: ignore[arg-type]
+    context.configure(
+        target_metadata=target_metadata,
+        compare_type=True,
+        render_item=render_migration_type,
+        **options,  # type: ignore[arg-type]
+    )
 
 
 def run_migrations_offline() -> None:

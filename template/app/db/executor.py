@@ -4,13 +4,15 @@ Repositories build statements with SQLAlchemy Core and hand them to an `Executor
 see a driver. Two backends serve that interface:
 
 * PostgreSQL (`postgresql+asyncpg://`): each statement is compiled once for the asyncpg dialect
-  and runs on asyncpg's own pool. SQLAlchemy's execution layer costs several times the query
-  itself on a hot path, so it is kept out of it (docs/architecture.md has the numbers).
-* Anything else (the embedded SQLite default): statements run through a SQLAlchemy `AsyncEngine`.
+  and runs on asyncpg's own pool. SQLAlchemy's per-statement execution costs several times the
+  query itself on a hot path, so it is kept out of it. Reads run without a transaction; the first
+  write opens one.
+* Anything else (the embedded SQLite default): statements run through a SQLAlchemy `AsyncEngine`,
+  which wraps every unit of work, reads included, in one transaction.
 
-A unit of work reads without a transaction and opens one at its first write; it commits when the
-request succeeds and rolls back when it fails. Inside `Database.pinned()` (tests) every unit of
-work runs on one connection whose outer transaction is rolled back, writes becoming savepoints.
+A unit of work commits when the request succeeds and rolls back when it fails. Inside
+`Database.pinned()` (tests) every unit of work runs on one connection whose outer transaction is
+rolled back, its writes becoming savepoints.
 """
 
 from __future__ import annotations
