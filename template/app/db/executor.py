@@ -20,7 +20,7 @@ from __future__ import annotations
 import weakref
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple, Self, cast
 
 import asyncpg
@@ -72,16 +72,16 @@ class Database(ABC):
     """A pool of connections that hands out units of work."""
 
     @abstractmethod
-    def connection(self) -> Any:
-        """An async context manager holding one driver connection."""
+    def connection(self) -> AbstractAsyncContextManager[Any]:
+        """One pooled driver connection, returned to the pool at exit."""
 
     @abstractmethod
     def executor(self, connection: Any) -> Executor:
         """An executor bound to `connection`."""
 
     @abstractmethod
-    def pinned(self) -> Any:
-        """An async context manager yielding a Database whose work is rolled back at exit."""
+    def pinned(self) -> AbstractAsyncContextManager[Database]:
+        """A Database on one connection whose work is all rolled back at exit (for tests)."""
 
     @abstractmethod
     async def close(self) -> None:
