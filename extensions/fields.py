@@ -277,7 +277,7 @@ def _canonical_default(field: Field, raw: str, item: str) -> str:
 def _typed_default(field: Field, value: str) -> str:
     if field.type == "int":
         number = int(value)
-        if abs(number) > INT32:
+        if not -INT32 - 1 <= number <= INT32:
             raise ValueError(value)
         return str(number)
     if field.type == "float":

@@ -150,7 +150,7 @@ def _resource_name_rule(question: str, value: str, limit: int) -> str:
         )
     if value in RESERVED_RESOURCE_NAMES:
         return (
-            f"{question}: {json.dumps(value)} is reserved because it would shadow the service's own module;"
+            f"{question}: {json.dumps(value)} is reserved because it would collide with a module or table of the service;"
             f" reserved: {', '.join(RESERVED_RESOURCE_NAMES)}"
         )
     return ""

@@ -41,7 +41,7 @@ BAD_ANSWERS = [
     (
         "resource_name",
         "models",
-        'resource_name: "models" is reserved because it would shadow the service\'s own module',
+        'resource_name: "models" is reserved because it would collide with a module or table of the service',
     ),
     ("resource_name", "app", 'resource_name: "app" is reserved'),
     ("resource_name", "tests", 'resource_name: "tests" is reserved'),

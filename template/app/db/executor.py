@@ -65,7 +65,7 @@ class Executor(ABC):
 
     @abstractmethod
     async def finish(self, *, commit: bool) -> None:
-        """End the unit of work's transaction, if a write opened one."""
+        """End the unit of work's transaction, if one was opened."""
 
 
 class Database(ABC):
