@@ -1,0 +1,521 @@
+"""Load benchmark: the default preset on PostgreSQL under wrk, next to a bare FastAPI ceiling.
+
+    python -m tests.bench [--duration SECONDS] [--warmup SECONDS] [--keep] [--quiet-servers]
+
+Generates the default preset, installs it with uv, migrates a fresh PostgreSQL database (the
+server in TEST_DATABASE_URL, else the local one) and seeds it. Each app runs alone as one uvicorn
+worker on core 0; wrk (one thread) and the bench database's backends run on core 1. The ceiling
+is a one-route FastAPI app returning a constant, served by the same interpreter and flags: by
+default uvicorn's own logging, access log included, as `make run` serves the service.
+
+Prints a table and exits 1 when a target is missed: get by id >= 40 % of the ceiling's req/s,
+create >= 35 %, list >= 30 %, get by id at 256 connections >= 80 % of it at 64, no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import asyncpg
+from uv import find_uv_bin
+
+from tests.gates import GateFailed, project_env, run
+from tests.generation import generate
+from tests.postgres import SERVER_URL_VARIABLE, fresh_database, with_database
+from tests.presets import answers
+from tests.pythons import interpreter
+
+DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+LUA_DIR = Path(__file__).with_name("bench")
+SERVER_CORE = "0"
+CLIENT_CORE = "1"
+ROWS = 10_000
+POOL_SIZE = 64  # one pooled connection per wrk connection at 64; beyond that requests queue FIFO
+RESOURCE_PATH = "/api/v1/products"
+UVICORN_FLAGS = ("--loop", "uvloop", "--http", "httptools")
+QUIET_FLAGS = ("--no-access-log", "--log-level", "warning")
+SERVER_ERROR_MARKERS = ("Exception in ASGI application", "Unhandled error")
+BUSY_WARNING = 0.15  # share of a core that other processes may use before a run is flagged as noisy
+TIME_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+CEILING_APP = """\
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/")
+async def constant() -> dict[str, object]:
+    return {"id": 1, "name": "ceiling", "ok": True}
+"""
+
+SEED_SQL = """
+INSERT INTO products (name, description, price, stock, created_at, updated_at)
+SELECT 'Product ' || g,
+       CASE WHEN g % 3 = 0 THEN NULL ELSE 'Description of product ' || g END,
+       (g % 1000) + 0.99,
+       g % 500,
+       now() - make_interval(secs => g),
+       now() - make_interval(secs => g)
+FROM generate_series(1, $1::int) AS g
+"""
+
+
+class BenchError(Exception):
+    """The benchmark could not run; the message says why."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One wrk run: a path on the server, a connection count and an optional Lua script."""
+
+    key: str
+    label: str
+    path: str
+    connections: int = 64
+    script: str | None = None
+
+
+CEILING = Scenario("ceiling", "ceiling (constant JSON)", "/")
+SCENARIOS = (
+    Scenario("get", "GET by id", RESOURCE_PATH, script="get_by_id.lua"),
+    Scenario("list", "GET list ?limit=20", f"{RESOURCE_PATH}?limit=20"),
+    Scenario("create", "POST create", RESOURCE_PATH, script="create.lua"),
+    Scenario("get-256", "GET by id", RESOURCE_PATH, connections=256, script="get_by_id.lua"),
+)
+# (scenario, baseline, minimum share of the baseline's req/s)
+RATIO_TARGETS = (
+    ("get", "ceiling", 0.40),
+    ("create", "ceiling", 0.35),
+    ("list", "ceiling", 0.30),
+    ("get-256", "get", 0.80),
+)
+
+
+@dataclass(frozen=True)
+class WrkReport:
+    """What one wrk run measured."""
+
+    requests: int
+    requests_per_second: float
+    p99_ms: float
+    non_2xx: int
+    socket_errors: int
+
+
+@dataclass(frozen=True)
+class Result:
+    """One scenario's measurement, the server's CPU time and the errors its log gained meanwhile."""
+
+    scenario: Scenario
+    wrk: WrkReport
+    server_errors: int
+    server_cpu_seconds: float
+    busy_before: float
+
+    @property
+    def cpu_us_per_request(self) -> float:
+        """The server's CPU time per request, in microseconds: steadier than req/s on a busy machine."""
+        return self.server_cpu_seconds * 1e6 / max(self.wrk.requests, 1)
+
+    @property
+    def errors(self) -> int:
+        """Non-2xx/3xx answers, socket errors and logged server errors."""
+        return self.wrk.non_2xx + self.wrk.socket_errors + self.server_errors
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running uvicorn: its process id, base URL and the log its output goes to."""
+
+    pid: int
+    base_url: str
+    log: Path
+
+
+@dataclass(frozen=True)
+class Load:
+    """How wrk drives a server: the tools' paths, the run lengths and the ids to draw from."""
+
+    wrk: str
+    taskset: str
+    duration: int
+    warmup: int
+    quiet: bool = False  # both servers without uvicorn's access log
+    id_range: tuple[int, int] = (1, 1)
+
+
+def to_ms(value: str, unit: str) -> float:
+    """A wrk duration such as ('1.25', 'ms') in milliseconds."""
+    return float(value) * TIME_UNITS_MS[unit]
+
+
+def parse_wrk(output: str) -> WrkReport:
+    """Requests/sec, p99 latency and error counts from wrk's `--latency` output."""
+    requests = re.search(r"^\s*(\d+) requests in", output, re.MULTILINE)
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s|m|h)\s*$", output, re.MULTILINE)
+    if requests is None or rps is None or p99 is None:
+        raise BenchError(f"unexpected wrk output:\n{output}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return WrkReport(
+        requests=int(requests.group(1)),
+        requests_per_second=float(rps.group(1)),
+        p99_ms=to_ms(p99.group(1), p99.group(2)),
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(int(count) for count in sockets.groups()) if sockets else 0,
+    )
+
+
+def wrk_command(load: Load, base_url: str, scenario: Scenario, seconds: int) -> list[str]:
+    """The wrk command line for `scenario`, pinned to the client core."""
+    command = [load.taskset, "-c", CLIENT_CORE, load.wrk, "-t1", f"-c{scenario.connections}", f"-d{seconds}s"]
+    command.append("--latency")
+    if scenario.script is not None:
+        command += ["-s", str(LUA_DIR / scenario.script)]
+    command.append(base_url + scenario.path)
+    if scenario.script == "get_by_id.lua":
+        command += ["--", str(load.id_range[0]), str(load.id_range[1])]
+    return command
+
+
+def run_wrk(command: list[str]) -> str:
+    """Run wrk; its standard output, or BenchError when it fails."""
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise BenchError(f"wrk failed (exit {result.returncode}): {' '.join(command)}\n{result.stderr}")
+    return result.stdout
+
+
+def count_server_errors(log: Path) -> int:
+    """Lines of the server log that report an unhandled error."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    return sum(1 for line in text.splitlines() if any(marker in line for marker in SERVER_ERROR_MARKERS))
+
+
+def cpu_seconds(pid: int) -> float:
+    """The user and system CPU time process `pid` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cores_busy(seconds: float = 0.5) -> float:
+    """The busiest of the server and client cores over `seconds`, as a share of the core."""
+
+    def sample() -> dict[str, tuple[int, int]]:
+        ticks = {}
+        for line in Path("/proc/stat").read_text().splitlines():
+            name, *values = line.split()
+            if name in (f"cpu{SERVER_CORE}", f"cpu{CLIENT_CORE}"):
+                numbers = [int(value) for value in values]
+                ticks[name] = (sum(numbers), numbers[3] + numbers[4])  # total, idle + iowait
+        return ticks
+
+    before = sample()
+    time.sleep(seconds)
+    after = sample()
+    shares = []
+    for name, (total, idle) in after.items():
+        elapsed = total - before[name][0]
+        shares.append(1 - (idle - before[name][1]) / elapsed if elapsed else 0.0)
+    return max(shares)
+
+
+def measure(load: Load, server: Server, scenario: Scenario) -> Result:
+    """Check the cores are quiet, warm up, then measure `scenario` against `server`."""
+    print(f"--> {scenario.label}, {scenario.connections} connections", flush=True)
+    busy = cores_busy()
+    if busy > BUSY_WARNING:
+        print(f"!!! other processes keep a benchmark core {busy:.0%} busy: expect low, noisy numbers", flush=True)
+    if load.warmup > 0:
+        run_wrk(wrk_command(load, server.base_url, scenario, load.warmup))
+    errors_before, cpu_before = count_server_errors(server.log), cpu_seconds(server.pid)
+    report = parse_wrk(run_wrk(wrk_command(load, server.base_url, scenario, load.duration)))
+    cpu = cpu_seconds(server.pid) - cpu_before
+    result = Result(scenario, report, count_server_errors(server.log) - errors_before, cpu, busy)
+    print(
+        f"<-- {report.requests_per_second:,.0f} req/s, p99 {report.p99_ms:.2f} ms,"
+        f" {result.cpu_us_per_request:.0f} us server CPU/request, {result.errors} error(s)",
+        flush=True,
+    )
+    return result
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until_ready(process: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 60.0) -> None:
+    """Poll `url` until it answers 200; BenchError if the server exits or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"the server exited with code {process.returncode}; see {log}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1.0) as response:  # noqa: S310 - loopback URL built here
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.1)
+    raise BenchError(f"{url} did not answer 200 within {timeout:g} s; see {log}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate the server and wait for it; kill it if it lingers."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def serve(project: Path, app: str, *, load: Load, cwd: Path, env: dict[str, str], ready_path: str) -> Iterator[Server]:
+    """One uvicorn worker of the project's interpreter, pinned to the server core, logging to cwd/server.log."""
+    port = free_port()
+    log = cwd / "server.log"
+    command = [
+        load.taskset, "-c", SERVER_CORE, str(project / ".venv" / "bin" / "python"), "-m", "uvicorn", app,
+        "--host", "127.0.0.1", "--port", str(port), *UVICORN_FLAGS, *(QUIET_FLAGS if load.quiet else ()),
+    ]  # fmt: skip
+    with log.open("ab") as sink:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_until_ready(process, base_url + ready_path, log)
+        yield Server(process.pid, base_url, log)
+    finally:
+        stop(process)
+
+
+async def seed(dsn: str, rows: int) -> tuple[int, int]:
+    """Insert `rows` products in one statement, vacuum and analyze them; the first and last id."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(SEED_SQL, rows)
+        await connection.execute("VACUUM (ANALYZE) products")
+        bounds = await connection.fetchrow("SELECT min(id) AS first, max(id) AS last FROM products")
+    finally:
+        await connection.close()
+    first, last = (int(bounds["first"]), int(bounds["last"])) if bounds and bounds["first"] else (0, -1)
+    if last - first + 1 != rows:
+        raise BenchError(f"expected {rows} consecutive ids after seeding, got {first}..{last}")
+    return first, last
+
+
+async def backend_pids(dsn: str) -> list[int]:
+    """The server processes of every other client connected to the database of `dsn`."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()
+    return [int(row["pid"]) for row in rows]
+
+
+async def vacuum(dsn: str) -> None:
+    """Vacuum and analyze the products table now, so autovacuum does not wake up during a later run."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute("VACUUM (ANALYZE) products")
+    finally:
+        await connection.close()
+
+
+def pin_backends(dsn: str, taskset: str) -> None:
+    """Move the bench database's backends to the client core, leaving the server core to the app."""
+    pids = asyncio.run(backend_pids(dsn))
+    pinned = 0
+    for pid in pids:
+        command = [taskset, "-a", "-p", "-c", CLIENT_CORE, str(pid)]
+        pinned += subprocess.run(command, capture_output=True, check=False).returncode == 0
+    note = "" if pinned == len(pids) else " (the others need root or the database server's user)"
+    print(f"--- pinned {pinned} of {len(pids)} database backend(s) to core {CLIENT_CORE}{note}", flush=True)
+
+
+def install(workdir: Path) -> Path:
+    """Generate the default preset into `workdir` and install it; the project folder."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    project = generate(workdir / "service", answers("default", python_version=version))
+    run("install", [find_uv_bin(), "sync", "--python", interpreter(version)], project, project_env())
+    return project
+
+
+def prepare_database(project: Path, database_url: str) -> tuple[int, int]:
+    """Migrate the bench database to head and seed it; the range of product ids."""
+    uv = [find_uv_bin(), "run", "--frozen", "--no-sync"]
+    run("alembic upgrade", [*uv, "alembic", "upgrade", "head"], project, project_env(DATABASE_URL=database_url))
+    started = time.perf_counter()
+    id_range = asyncio.run(seed(with_database(database_url, "postgresql"), ROWS))
+    print(f"--- seeded {ROWS:,} rows in {time.perf_counter() - started:.2f} s", flush=True)
+    return id_range
+
+
+def bench_ceiling(load: Load, project: Path, workdir: Path) -> Result:
+    """Serve and measure the one-route ceiling app with the project's own interpreter."""
+    folder = workdir / "ceiling"
+    folder.mkdir(exist_ok=True)
+    (folder / "ceiling.py").write_text(CEILING_APP)
+    with serve(project, "ceiling:app", load=load, cwd=folder, env=project_env(), ready_path="/") as server:
+        return measure(load, server, CEILING)
+
+
+def bench_service(load: Load, project: Path, database_url: str) -> list[Result]:
+    """Serve the generated service on the bench database and measure every scenario."""
+    env = project_env(
+        DATABASE_URL=database_url,
+        DB_POOL_MIN_SIZE=str(POOL_SIZE),
+        DB_POOL_MAX_SIZE=str(POOL_SIZE),
+    )
+    with serve(project, "app.main:app", load=load, cwd=project, env=env, ready_path="/health/ready") as server:
+        dsn = with_database(database_url, "postgresql")
+        pin_backends(dsn, load.taskset)
+        results = []
+        for scenario in SCENARIOS:
+            results.append(measure(load, server, scenario))
+            asyncio.run(vacuum(dsn))
+        return results
+
+
+def missed_targets(results: list[Result]) -> list[str]:
+    """One message per missed target; empty when every target is met."""
+    by_key = {result.scenario.key: result for result in results}
+    missed = []
+    for key, baseline, floor in RATIO_TARGETS:
+        ratio = by_key[key].wrk.requests_per_second / by_key[baseline].wrk.requests_per_second
+        if ratio < floor:
+            missed.append(
+                f"{describe(by_key[key])}: {ratio:.0%} of {describe(by_key[baseline])}, target >= {floor:.0%}"
+            )
+    missed += [f"{describe(result)}: {result.errors} error(s), target 0" for result in results if result.errors]
+    return missed
+
+
+def describe(result: Result) -> str:
+    """A scenario's name and connection count, for messages."""
+    return f"{result.scenario.label} ({result.scenario.connections} connections)"
+
+
+def table(results: list[Result]) -> str:
+    """The results as a fixed-width table, with each scenario's share of the ceiling's req/s."""
+    ceiling = next(result for result in results if result.scenario.key == "ceiling").wrk.requests_per_second
+    header = (
+        f"{'scenario':<24} {'conns':>5} {'req/s':>9} {'p99 ms':>8} {'errors':>6} {'vs ceiling':>10}"
+        f" {'CPU us/req':>10} {'busy':>5}"
+    )
+    lines = [header, "-" * len(header)]
+    for result in results:
+        report = result.wrk
+        lines.append(
+            f"{result.scenario.label:<24} {result.scenario.connections:>5} {report.requests_per_second:>9,.0f}"
+            f" {report.p99_ms:>8.2f} {result.errors:>6} {report.requests_per_second / ceiling:>10.0%}"
+            f" {result.cpu_us_per_request:>10.0f} {result.busy_before:>5.0%}"
+        )
+    return "\n".join(lines)
+
+
+def error_details(results: list[Result]) -> list[str]:
+    """Where the errors of each scenario that had any came from."""
+    return [
+        f"{describe(result)}: {result.wrk.non_2xx} non-2xx/3xx, {result.wrk.socket_errors} socket error(s),"
+        f" {result.server_errors} error line(s) in the server log"
+        for result in results
+        if result.errors
+    ]
+
+
+def tool_paths() -> tuple[str, str]:
+    """The paths of wrk and taskset; BenchError when one is missing or there is no second core."""
+    wrk, taskset = shutil.which("wrk"), shutil.which("taskset")
+    if wrk is None:
+        raise BenchError("wrk is not installed: install it with `apt-get install -y wrk`")
+    if taskset is None:
+        raise BenchError("taskset is not installed: install it with `apt-get install -y util-linux`")
+    if not {0, 1} <= os.sched_getaffinity(0):
+        raise BenchError("the benchmark needs cores 0 (the server) and 1 (wrk and PostgreSQL)")
+    return wrk, taskset
+
+
+def bench(workdir: Path, duration: int, warmup: int, quiet: bool) -> list[Result]:
+    """Install the service, prepare its database, then measure the ceiling and every scenario."""
+    wrk, taskset = tool_paths()
+    server_url = os.environ.get(SERVER_URL_VARIABLE) or DEFAULT_SERVER_URL
+    project = install(workdir)
+    with fresh_database(server_url, "bench") as database_url:
+        print(f"--- database {urlsplit(database_url).path.lstrip('/')} on {urlsplit(server_url).netloc}", flush=True)
+        load = Load(wrk, taskset, duration, warmup, quiet, prepare_database(project, database_url))
+        ceiling = bench_ceiling(load, project, workdir)
+        return [ceiling, *bench_service(load, project, database_url)]
+
+
+def report(results: list[Result], started: float) -> int:
+    """Print the table and every missed target; 1 when a target is missed, else 0."""
+    print(f"\n{table(results)}")
+    print("(CPU us/req: the server's CPU time per request; busy: load on the benchmark cores before the run)\n")
+    for line in error_details(results):
+        print(f"    {line}")
+    missed = missed_targets(results)
+    for message in missed:
+        print(f"MISSED: {message}")
+    verdict = f"{len(missed)} target(s) missed" if missed else "all targets met"
+    print(f"--- {verdict}; wall time {time.perf_counter() - started:.0f} s", flush=True)
+    return 1 if missed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and report; 1 when a target is missed, 2 when it cannot run."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement (default 10)")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up before each (default 3)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated project and the server logs")
+    parser.add_argument(
+        "--quiet-servers",
+        action="store_true",
+        help="run both servers without uvicorn's access log (default: as the service runs, access log on)",
+    )
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    workdir = Path(tempfile.mkdtemp(prefix="fastapi-ms-bench-"))
+    try:
+        results = bench(workdir, args.duration, args.warmup, args.quiet_servers)
+    except (BenchError, GateFailed, ValueError, OSError, asyncpg.PostgresError) as failure:
+        print(f"BENCH FAILED TO RUN: {failure}", file=sys.stderr)
+        return 2
+    finally:
+        if args.keep:
+            print(f"--- kept {workdir}", flush=True)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return report(results, started)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
