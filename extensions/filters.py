@@ -150,8 +150,8 @@ def _resource_name_rule(question: str, value: str, limit: int) -> str:
         )
     if value in RESERVED_RESOURCE_NAMES:
         return (
-            f"{question}: {json.dumps(value)} is reserved because it would collide with a module or table of the service;"
-            f" reserved: {', '.join(RESERVED_RESOURCE_NAMES)}"
+            f"{question}: {json.dumps(value)} is reserved because it would collide with a module or table"
+            f" of the service; reserved: {', '.join(RESERVED_RESOURCE_NAMES)}"
         )
     return ""
 
