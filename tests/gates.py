@@ -40,7 +40,8 @@ def run(step: str, command: list[str], cwd: Path, env: dict[str, str]) -> None:
 
 def project_env(**extra: str) -> dict[str, str]:
     """The environment for commands in a generated project: its own .venv, no Python downloads."""
-    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")}
+    inherited = ("VIRTUAL_ENV", "CONDA_PREFIX", "UV_PROJECT_ENVIRONMENT", "UV_PYTHON")  # set by nox for its own venv
+    env = {key: value for key, value in os.environ.items() if key not in inherited}
     env.pop(SERVER_URL_VARIABLE, None)
     env.pop("DATABASE_URL", None)
     return {**env, "UV_PYTHON_DOWNLOADS": "never", **extra}
