@@ -228,7 +228,6 @@ class NamingExtension(Extension):
         environment.globals.update(
             python_call=python_call,
             running_python=running_python,
-            supported_pythons=list(SUPPORTED_PYTHONS),
             resource_name_error=resource_name_error,
             resource_plural_error=resource_plural_error,
         )

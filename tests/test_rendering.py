@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from extensions.fields import DEFAULT_SPEC
+from extensions.filters import SUPPORTED_PYTHONS
 from tests.conftest import Render, Rendered
 from tests.presets import PRESETS, answers
+from tests.pythons import SUPPORTED
 
+COPIER_CONFIG = yaml.safe_load((Path(__file__).parents[1] / "copier.yml").read_text())
 UNRENDERED = re.compile(r"{{|{%|%}|{#")
 COMMON_FILES = {
     ".copier-answers.yml",
@@ -156,5 +160,9 @@ def test_presets_cover_every_license() -> None:
 
 
 def test_migrations_are_never_rewritten_by_updates() -> None:
-    config = yaml.safe_load((Path(__file__).parents[1] / "copier.yml").read_text())
-    assert "alembic/versions/*.py" in config["_skip_if_exists"]
+    assert "alembic/versions/*.py" in COPIER_CONFIG["_skip_if_exists"]
+
+
+def test_questionnaire_agrees_with_the_extensions() -> None:
+    assert tuple(COPIER_CONFIG["python_version"]["choices"]) == SUPPORTED_PYTHONS == SUPPORTED
+    assert COPIER_CONFIG["resource_fields"]["default"] == DEFAULT_SPEC
