@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from copier import run_copy
 
-from tests.generation import TEMPLATE_ROOT
+from tests.generation import TEMPLATE_ROOT, copy_template
 from tests.presets import answers
 
 Render = Callable[..., Path]
@@ -32,9 +31,7 @@ def fixture_rendered(template_dir: Path, tmp_path_factory: pytest.TempPathFactor
 
     def _rendered(preset: str) -> Path:
         if preset not in cache:
-            destination = tmp_path_factory.mktemp(preset) / "service"
-            run_copy(str(template_dir), destination, data=answers(preset), defaults=True, unsafe=True, quiet=True)
-            cache[preset] = destination
+            cache[preset] = copy_template(template_dir, tmp_path_factory.mktemp(preset) / "service", answers(preset))
         return cache[preset]
 
     return _rendered
@@ -45,10 +42,6 @@ def fixture_render(template_dir: Path, tmp_path: Path) -> Render:
     """Render a preset (with overrides) into a fresh folder and return it."""
 
     def _render(preset: str = "default", **overrides: Any) -> Path:
-        destination = tmp_path / "service"
-        run_copy(
-            str(template_dir), destination, data=answers(preset, **overrides), defaults=True, unsafe=True, quiet=True
-        )
-        return destination
+        return copy_template(template_dir, tmp_path / "service", answers(preset, **overrides))
 
     return _render

@@ -9,18 +9,23 @@ from copier import run_copy
 TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
 
 
+def copy_template(source: Path, destination: Path, answers: dict[str, Any], **options: Any) -> Path:
+    """Render the template at `source` non-interactively (hooks trusted, tasks skipped)."""
+    run_copy(
+        str(source),
+        destination,
+        data=answers,
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+        skip_tasks=True,
+        **options,
+    )
+    return destination
+
+
 def generate(destination: Path, answers: dict[str, Any]) -> Path:
     """Render the template's working tree (uncommitted changes included) into `destination`."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Dirty template changes included automatically")
-        run_copy(
-            str(TEMPLATE_ROOT),
-            destination,
-            data=answers,
-            defaults=True,
-            unsafe=True,
-            quiet=True,
-            vcs_ref="HEAD",
-            skip_tasks=True,
-        )
-    return destination
+        return copy_template(TEMPLATE_ROOT, destination, answers, vcs_ref="HEAD")

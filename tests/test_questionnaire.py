@@ -1,13 +1,12 @@
 """Every question's validator, through Copier: good answers pass, bad ones fail with one line."""
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
-from copier import run_copy
 
 from extensions.filters import running_python
+from tests.generation import copy_template
 from tests.presets import answers
 
 BAD_ANSWERS = [
@@ -75,16 +74,12 @@ BAD_ANSWERS = [
 ]
 
 
-def _copy(template_dir: Path, destination: Path, data: dict[str, Any]) -> None:
-    run_copy(str(template_dir), destination, data=data, defaults=True, unsafe=True, quiet=True)
-
-
 @pytest.mark.parametrize(
     ("question", "value", "message"), BAD_ANSWERS, ids=[f"{q}={v!r}"[:40] for q, v, _ in BAD_ANSWERS]
 )
 def test_bad_answer_is_refused(template_dir: Path, tmp_path: Path, question: str, value: str, message: str) -> None:
     with pytest.raises(ValueError) as refused:
-        _copy(template_dir, tmp_path / "service", answers("default", **{question: value}))
+        copy_template(template_dir, tmp_path / "service", answers("default", **{question: value}))
     text = str(refused.value)
     assert message in text
     assert question in text
@@ -94,7 +89,7 @@ def test_bad_answer_is_refused(template_dir: Path, tmp_path: Path, question: str
 
 def test_defaults_are_derived_from_earlier_answers(template_dir: Path, tmp_path: Path) -> None:
     destination = tmp_path / "service"
-    _copy(template_dir, destination, {"project_name": "Order Hub", "resource_name": "category"})
+    copy_template(template_dir, destination, {"project_name": "Order Hub", "resource_name": "category"})
     saved = yaml.safe_load((destination / ".copier-answers.yml").read_text())
     assert saved["project_slug"] == "order-hub"
     assert saved["resource_plural"] == "categories"
@@ -104,6 +99,6 @@ def test_defaults_are_derived_from_earlier_answers(template_dir: Path, tmp_path:
 
 def test_project_name_defaults_to_the_destination_folder(template_dir: Path, tmp_path: Path) -> None:
     destination = tmp_path / "billing-api"
-    _copy(template_dir, destination, {})
+    copy_template(template_dir, destination, {})
     saved = yaml.safe_load((destination / ".copier-answers.yml").read_text())
     assert (saved["project_name"], saved["project_slug"]) == ("Billing Api", "billing-api")
