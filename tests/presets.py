@@ -15,7 +15,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     # The questionnaire's own defaults.
     "default": {},
     # The field spec the documentation uses as its example.
-    "example": {"resource_name": "task", "resource_fields": EXAMPLE_FIELDS, "license": "BSD-3-Clause"},
+    "example": {"resource_name": "task", "resource_fields": EXAMPLE_FIELDS, "license": "BSD-3-Clause", "ci_provider": "gitlab"},
     # Odd but valid answers: quotes, a colon, '#', non-ASCII, a multi-word resource, every modifier.
     "odd": {
         "project_name": 'Zürich "Orders": #1 Service',
@@ -33,6 +33,8 @@ PRESETS: dict[str, dict[str, Any]] = {
     "limits": {
         "project_slug": "a" * 63,
         "license": "Proprietary",
+        "ci_provider": "none",
+        "deployment": "none",
         "resource_name": "inventory_line_entry",
         "resource_plural": "inventory_line_entries",
         "resource_fields": (
