@@ -31,7 +31,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     # Every type with a default, and names at their length limits (the generated code must still
     # be formatted and typed): resource 20 characters, plural 24, field names 32.
     "limits": {
-        "project_slug": "a" * 63,
+        "project_slug": "a" * 40,
         "license": "Proprietary",
         "ci_provider": "none",
         "deployment": "none",

@@ -15,7 +15,7 @@ BAD_ANSWERS = [
     (
         "project_slug",
         "Bad_Slug",
-        'project_slug: must be kebab-case (lowercase letters, digits and single hyphens, starting with a letter, at most 63 characters) (got "Bad_Slug")',
+        'project_slug: must be kebab-case (lowercase letters, digits and single hyphens, starting with a letter, at most 40 characters) (got "Bad_Slug")',
     ),
     ("project_slug", "double--hyphen", "project_slug: must be kebab-case"),
     ("project_slug", "9lives", "project_slug: must be kebab-case"),
