@@ -1,7 +1,7 @@
 # /// script
 # dependencies = ["nox>=2025.5"]
 # ///
-"""Sessions that test the template: lint, tests, artifacts, generated (the preset matrix), docs, bench."""
+"""Sessions that test the template: lint, tests, artifacts, workflows, generated (the preset matrix), docs, bench."""
 
 import sys
 from pathlib import Path
@@ -45,7 +45,7 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The fast tests: extensions, questionnaire, rendering (seconds)."""
     install(session, "test")
-    session.run("pytest", "-n", "auto", "--ignore=tests/artifacts", *session.posargs)
+    session.run("pytest", "-n", "auto", "--ignore=tests/artifacts", "--ignore=tests/workflows", *session.posargs)
 
 
 @nox.session(tags=["fast"])
@@ -53,6 +53,13 @@ def artifacts(session: nox.Session) -> None:
     """Every preset's Dockerfile, shell, compose, pipelines and manifests through their own linters."""
     install(session, "artifacts")
     session.run("pytest", "-n", "auto", "tests/artifacts", *session.posargs)
+
+
+@nox.session(tags=["workflows"])
+def workflows(session: nox.Session) -> None:
+    """Copy with the hooks, then update from a tagged old release: edits kept, conflicts marked, hooks not re-run."""
+    install(session, "test")
+    session.run("pytest", "-n", "auto", "tests/workflows", *session.posargs)
 
 
 @nox.session(tags=["generated"])

@@ -15,11 +15,16 @@ PRESETS: dict[str, dict[str, Any]] = {
     # The questionnaire's own defaults.
     "default": {},
     # The field spec the documentation uses as its example.
-    "example": {"resource_name": "task", "resource_fields": EXAMPLE_FIELDS, "license": "BSD-3-Clause", "ci_provider": "gitlab"},
+    "example": {
+        "resource_name": "task",
+        "resource_fields": EXAMPLE_FIELDS,
+        "license": "BSD-3-Clause",
+        "ci_provider": "gitlab",
+    },
     # Odd but valid answers: quotes, a colon, '#', non-ASCII, a multi-word resource, every modifier.
     "odd": {
         "project_name": 'Zürich "Orders": #1 Service',
-        "description": "Orders: it's the 'best' # service",
+        "project_description": "Orders: it's the 'best' # service",
         "author_name": "Zoë O'Brien",
         "license": "Apache-2.0",
         "resource_name": "order_item",

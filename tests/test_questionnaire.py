@@ -19,7 +19,7 @@ BAD_ANSWERS = [
     ),
     ("project_slug", "double--hyphen", "project_slug: must be kebab-case"),
     ("project_slug", "9lives", "project_slug: must be kebab-case"),
-    ("description", "two\nlines", "description: must be one line"),
+    ("project_description", "two\nlines", "project_description: must be one line"),
     ("author_name", "", "author_name: must be one non-empty line"),
     (
         "author_email",

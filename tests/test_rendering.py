@@ -91,7 +91,7 @@ def test_preset_files_parse(rendered: Rendered, preset: str) -> None:
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert pyproject["project"]["name"] == answers["project_slug"]
-    assert pyproject["project"]["description"] == answers["description"]
+    assert pyproject["project"]["description"] == answers["project_description"]
     assert pyproject["project"]["authors"] == [{"name": answers["author_name"], "email": answers["author_email"]}]
     assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
     for path in project.rglob("*.py"):
