@@ -13,11 +13,13 @@ CONFLICT_START = "<<<<<<< before updating"
 
 
 def user_env(**extra: str) -> dict[str, str]:
-    """A user's environment: a git identity, no global git configuration, no inherited venv."""
+    """A user's environment: this venv's tools on PATH, a git identity, no global git configuration."""
     inherited = ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "UV_PYTHON", "TEST_DATABASE_URL", "DATABASE_URL")
     env = {key: value for key, value in os.environ.items() if key not in inherited}
+    path = os.pathsep.join((str(Path(sys.executable).parent), env.get("PATH", os.defpath)))
     return {
         **env,
+        "PATH": path,
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
         "UV_PYTHON_DOWNLOADS": "never",

@@ -1,9 +1,14 @@
 """`copier update` from v0.1.0 to v0.2.0 keeps every edit of the user and never re-runs a hook."""
 
+import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
+from uv import find_uv_bin
 
+from tests.gates import project_env
+from tests.pythons import interpreter
 from tests.workflows.cli import answers_of, commit_all, conflicted_files, copier, git
 
 OLD_ANSWERS = ("-d", "project_name=Orders", "-d", "description=Keeps its own words", "-d", "python_version=3.11")
@@ -111,3 +116,31 @@ def test_update_accepts_the_same_fields_spelled_differently(releases: Path, tmp_
     code, output = update(project, "-d", "resource_fields=name:str,description:text?,price:decimal,stock:int=0")
     assert code == 0, output
     assert conflicted_files(project) == []
+
+
+def run_in(project: Path, *command: str) -> None:
+    """Run a command of the generated service with its own environment; fail with its output."""
+    result = subprocess.run(command, cwd=project, env=project_env(), capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode}:\n{result.stdout}{result.stderr}"
+
+
+def test_update_with_a_new_python_regenerates_what_depends_on_it_and_stays_green(
+    releases: Path, tmp_path: Path
+) -> None:
+    """A clean update that also moves to Python 3.12: pins follow, edits stay, the service's own tests pass."""
+    project = copy_old(releases, tmp_path / "orders")
+    (project / "app/services/pricing.py").write_text('"""Our own pricing rules."""\n\nVAT = 0.2\n')
+    commit_all(project, "Our pricing rules")
+    code, output = update(project, "-d", "python_version=3.12")
+    assert code == 0, output
+    assert conflicted_files(project) == []
+    assert (project / ".python-version").read_text().strip() == "3.12"
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["requires-python"] == ">=3.12"
+    assert pyproject["tool"]["ruff"]["target-version"] == "py312"
+    assert pyproject["tool"]["mypy"]["python_version"] == "3.12"
+    assert (project / "app/services/pricing.py").is_file()
+    uv = find_uv_bin()
+    run_in(project, uv, "sync", "--python", interpreter("3.12"))
+    run_in(project, uv, "run", "--frozen", "ruff", "check", ".")
+    run_in(project, uv, "run", "--frozen", "pytest", "-q", "-p", "no:cacheprovider")
