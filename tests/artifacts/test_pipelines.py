@@ -1,0 +1,568 @@
+"""CI/CD pipelines of every ci_provider x deployment answer: their own linters and the behaviour they promise."""
+
+import base64
+import os
+import re
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.artifacts.tools import VENV_BIN, run_tool
+from tests.generation import copy_template
+from tests.presets import answers
+
+# (preset, overrides) per combination; "odd" proves quoting, "limits" the longest slug.
+COMBINATIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "github-kubernetes": ("default", {}),
+    "github-kubernetes-odd": ("odd", {}),
+    "github-none": ("default", {"deployment": "none"}),
+    "gitlab-kubernetes": ("example", {}),
+    "gitlab-none": ("example", {"deployment": "none"}),
+    "none-kubernetes": ("default", {"ci_provider": "none"}),
+    "none-none": ("limits", {}),
+}
+GITHUB = sorted(name for name in COMBINATIONS if name.startswith("github-"))
+GITLAB = sorted(name for name in COMBINATIONS if name.startswith("gitlab-"))
+WITH_CI = GITHUB + GITLAB
+
+# Every action the workflows may use, at the one ref they must use.
+ACTION_REFS = {
+    "actions/checkout": "v5",
+    "actions/setup-python": "v6",
+    "actions/upload-artifact": "v7",
+    "astral-sh/setup-uv": "v8.3.2",
+    "aquasecurity/trivy-action": "v0.36.0",
+    "docker/build-push-action": "v7",
+    "docker/login-action": "v4",
+    "docker/metadata-action": "v6",
+    "docker/setup-buildx-action": "v4",
+}
+DEPLOY_JOBS = {"deploy-staging", "deploy-production"}
+GITLAB_KEYWORDS = {"workflow", "stages", "variables", "default", "include"}
+
+
+class Service:
+    """One rendered combination: its folder and its answers."""
+
+    def __init__(self, root: Path, answers: dict[str, Any]) -> None:
+        self.root = root
+        self.answers = answers
+
+    @property
+    def slug(self) -> str:
+        return str(self.answers["project_slug"])
+
+    @property
+    def deploys(self) -> bool:
+        return str(self.answers["deployment"]) == "kubernetes"
+
+    def yaml(self, relative: str) -> Any:
+        return yaml.safe_load((self.root / relative).read_text())
+
+    def workflow_files(self) -> list[Path]:
+        return sorted((self.root / ".github/workflows").glob("*.yml"))
+
+    def action_files(self) -> list[Path]:
+        return sorted((self.root / ".github/actions").glob("*/action.yml"))
+
+    def workflow(self) -> dict[Any, Any]:
+        """ci.yml, parsed: PyYAML reads its bare key `on` as the boolean True."""
+        return dict(self.yaml(".github/workflows/ci.yml"))
+
+    def gitlab_jobs(self) -> dict[str, dict[str, Any]]:
+        """Every job of .gitlab-ci.yml with its `extends` merged in, hidden templates left out."""
+        document = self.yaml(".gitlab-ci.yml")
+        return {
+            name: _resolved(document, name)
+            for name in document
+            if name not in GITLAB_KEYWORDS and not name.startswith(".")
+        }
+
+
+def _resolved(document: dict[str, Any], name: str) -> dict[str, Any]:
+    """A GitLab job with its `extends` chain merged the way GitLab does (hashes deep, the rest replaced)."""
+    job = document[name]
+    parents = job.get("extends", [])
+    merged: dict[str, Any] = {}
+    for parent in [parents] if isinstance(parents, str) else parents:
+        merged = _merge(merged, _resolved(document, parent))
+    return _merge(merged, {key: value for key, value in job.items() if key != "extends"})
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+@pytest.fixture(scope="session", name="service")
+def fixture_service(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Service]:
+    """A combination rendered once per test session, to read but never to change."""
+    cache: dict[str, Service] = {}
+
+    def _service(combination: str) -> Service:
+        if combination not in cache:
+            preset, overrides = COMBINATIONS[combination]
+            full_answers = answers(preset, **overrides)
+            root = copy_template(template_dir, tmp_path_factory.mktemp(combination) / "service", full_answers)
+            cache[combination] = Service(root, yaml.safe_load((root / ".copier-answers.yml").read_text()))
+        return cache[combination]
+
+    return _service
+
+
+def _steps(service: Service) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every step of the workflow jobs and the local composite actions, with where it lives."""
+    for job_name, job in service.workflow()["jobs"].items():
+        for step in job.get("steps", []):
+            yield f"job {job_name}", step
+    for action in service.action_files():
+        for step in yaml.safe_load(action.read_text())["runs"]["steps"]:
+            yield f"action {action.parent.name}", step
+
+
+def _uses(service: Service, action: str) -> list[dict[str, Any]]:
+    return [step for _, step in _steps(service) if str(step.get("uses", "")).startswith(f"{action}@")]
+
+
+def _run_scripts(service: Service) -> dict[str, tuple[str, str]]:
+    """Every shell script of the pipelines, by a readable name: (shell, script)."""
+    if (service.root / ".gitlab-ci.yml").exists():
+        scripts = {}
+        for name, job in service.gitlab_jobs().items():
+            for part in ("before_script + script", "after_script"):
+                lines = [line for key in part.split(" + ") for line in job.get(key, [])]
+                if lines:
+                    scripts[f"{name} {part}"] = ("sh", "\n".join(lines))
+        return scripts
+    return {
+        f"{where} step {number} {step.get('name', '')}": ("bash", step["run"])
+        for number, (where, step) in enumerate(_steps(service))
+        if "run" in step
+    }
+
+
+# Files per answer
+
+
+@pytest.mark.parametrize("combination", sorted(COMBINATIONS))
+def test_pipeline_files_follow_the_answers(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    provider = project.answers["ci_provider"]
+    assert (project.root / ".github").exists() == (provider == "github")
+    assert (project.root / ".gitlab-ci.yml").exists() == (provider == "gitlab")
+    if provider == "github":
+        assert [path.name for path in project.workflow_files()] == ["ci.yml"]
+        assert (project.root / ".github/dependabot.yml").is_file()
+        assert (project.root / ".github/actions/deploy/action.yml").exists() == project.deploys
+
+
+# Linters
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_workflows_pass_actionlint(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    files = [str(path.relative_to(project.root)) for path in project.workflow_files()]
+    assert (VENV_BIN / "shellcheck").is_file(), "actionlint checks run: blocks with shellcheck only when it is on PATH"
+    run_tool("actionlint", "-no-color", *files, cwd=project.root)
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_github_files_match_their_schemas(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    for schema, files in (
+        ("vendor.github-workflows", project.workflow_files()),
+        ("vendor.github-actions", project.action_files()),
+        ("vendor.dependabot", [project.root / ".github/dependabot.yml"]),
+    ):
+        run_tool("check-jsonschema", "--builtin-schema", schema, *map(str, files), cwd=project.root)
+
+
+@pytest.mark.parametrize("combination", GITLAB)
+def test_gitlab_ci_matches_its_schema(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    run_tool("check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", ".gitlab-ci.yml", cwd=project.root)
+
+
+@pytest.mark.parametrize("combination", WITH_CI)
+def test_run_scripts_pass_shellcheck(service: Callable[[str], Service], combination: str, tmp_path: Path) -> None:
+    scripts = _run_scripts(service(combination))
+    assert scripts
+    files = []
+    for number, (name, (shell, script)) in enumerate(sorted(scripts.items())):
+        path = tmp_path / f"{number:02d}.{shell}"
+        path.write_text(f"#!/bin/{shell}\n# {name}\n{script}\n")
+        files.append(path.name)
+    run_tool("shellcheck", "--severity=style", *files, cwd=tmp_path)
+
+
+# GitHub Actions behaviour
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_workflow_permissions_are_read_only_but_for_publishing(
+    service: Callable[[str], Service], combination: str
+) -> None:
+    workflow = service(combination).workflow()
+    assert workflow["permissions"] == {"contents": "read"}
+    elevated = {name: job["permissions"] for name, job in workflow["jobs"].items() if "permissions" in job}
+    assert elevated == {"publish": {"contents": "read", "packages": "write"}}
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_every_workflow_job_has_a_timeout(service: Callable[[str], Service], combination: str) -> None:
+    jobs = service(combination).workflow()["jobs"]
+    assert {name: job.get("timeout-minutes") for name, job in jobs.items() if not job.get("timeout-minutes")} == {}
+    assert all(0 < job["timeout-minutes"] <= 30 for job in jobs.values())
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_workflow_triggers_and_concurrency(service: Callable[[str], Service], combination: str) -> None:
+    workflow = service(combination).workflow()
+    assert workflow[True] == {"push": {"branches": ["main"], "tags": ["v*.*.*"]}, "pull_request": None}
+    assert workflow["concurrency"]["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+    assert "github.run_id" in workflow["concurrency"]["group"]
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_actions_are_pinned_to_the_required_versions(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    used = {step["uses"] for _, step in _steps(project) if "uses" in step and not step["uses"].startswith("./")}
+    assert used == {f"{action}@{ref}" for action, ref in ACTION_REFS.items()}
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_python_and_uv_follow_the_answers(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    [setup_python] = _uses(project, "actions/setup-python")
+    assert setup_python["with"]["python-version"] == project.answers["python_version"]
+    assert (project.root / ".python-version").read_text().strip() == project.answers["python_version"]
+    scripts = "\n".join(script for _, script in _run_scripts(project).values())
+    assert "[ ! -f uv.lock ]" in scripts
+    assert "uv sync --locked" in scripts
+    assert project.workflow()["env"]["UV_LOCKED"] == "1"
+    assert project.workflow()["env"]["IMAGE_NAME"] == project.slug
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_lint_job_runs_ruff_and_mypy(service: Callable[[str], Service], combination: str) -> None:
+    commands = [step.get("run") for step in service(combination).workflow()["jobs"]["lint"]["steps"]]
+    assert commands[-3:] == [
+        "uv run ruff check --output-format=github .",
+        "uv run ruff format --check .",
+        "uv run mypy .",
+    ]
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_test_job_migrates_checks_drift_and_tests_on_postgres(
+    service: Callable[[str], Service], combination: str
+) -> None:
+    project = service(combination)
+    job = project.workflow()["jobs"]["test"]
+    postgres = job["services"]["postgres"]
+    assert re.fullmatch(r"postgres:\d+(-alpine)?", postgres["image"])
+    assert "--health-cmd" in postgres["options"]
+    database = postgres["env"]["POSTGRES_DB"]
+    assert job["env"]["DATABASE_URL"] == f"postgresql+asyncpg://postgres:postgres@127.0.0.1:5432/{database}"
+    steps = {step.get("name"): step for step in job["steps"]}
+    runs = [step.get("run") for step in job["steps"] if "run" in step]
+    assert runs == ["uv run alembic upgrade head", "uv run alembic check", "uv run pytest", "uv run pytest"]
+    assert steps["Test on PostgreSQL"]["env"] == {"TEST_DATABASE_URL": "${{ env.DATABASE_URL }}"}
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_image_is_built_with_cache_scanned_and_described_by_an_sbom(
+    service: Callable[[str], Service], combination: str
+) -> None:
+    project = service(combination)
+    steps = project.workflow()["jobs"]["image"]["steps"]
+    [build] = [step for step in steps if str(step.get("uses", "")).startswith("docker/build-push-action")]
+    assert build["with"]["cache-from"] == "type=gha"
+    assert build["with"]["cache-to"] == "type=gha,mode=max"
+    assert "push" not in build["with"]
+    trivy = [step["with"] for step in steps if str(step.get("uses", "")).startswith("aquasecurity/trivy-action")]
+    [gate] = [options for options in trivy if options.get("exit-code") == "1"]
+    assert gate["severity"] == "HIGH,CRITICAL"
+    assert gate["ignore-unfixed"] is True
+    [sbom] = [options for options in trivy if options["format"] == "cyclonedx"]
+    [upload] = [step for step in steps if str(step.get("uses", "")).startswith("actions/upload-artifact")]
+    assert upload["with"]["path"] == sbom["output"]
+    assert upload["with"]["if-no-files-found"] == "error"
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_only_main_and_release_tags_publish_to_ghcr(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    jobs = project.workflow()["jobs"]
+    publish = jobs["publish"]
+    assert publish["if"] == "github.event_name == 'push'"
+    assert set(publish["needs"]) == {"lint", "test", "image"}
+    [login] = [step for step in publish["steps"] if str(step.get("uses", "")).startswith("docker/login-action")]
+    assert login["with"]["registry"] == "ghcr.io"
+    [meta] = [step for step in publish["steps"] if str(step.get("uses", "")).startswith("docker/metadata-action")]
+    assert meta["with"]["tags"].split() == [
+        "type=sha,format=long",
+        "type=semver,pattern={{version}}",
+        "type=semver,pattern={{major}}.{{minor}}",
+    ]
+    pushes = [
+        name
+        for name, job in jobs.items()
+        for step in job.get("steps", [])
+        if str(step.get("uses", "")).startswith("docker/build-push-action") and step["with"].get("push")
+    ]
+    assert pushes == ["publish"]
+    assert publish["outputs"]["image"] == "${{ steps.repository.outputs.name }}:sha-${{ github.sha }}"
+    [repository] = [step for step in publish["steps"] if step.get("id") == "repository"]
+    assert "${GITHUB_REPOSITORY_OWNER,,}/${IMAGE_NAME}" in repository["run"]
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_deploy_jobs_follow_the_deployment_answer(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    jobs = project.workflow()["jobs"]
+    assert DEPLOY_JOBS & set(jobs) == (DEPLOY_JOBS if project.deploys else set())
+    if not project.deploys:
+        return
+    staging, production = jobs["deploy-staging"], jobs["deploy-production"]
+    assert staging["environment"] == "staging"
+    assert staging["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert production["environment"] == "production"
+    assert production["if"] == "github.event_name == 'push' && startsWith(github.ref, 'refs/tags/v')"
+    for environment, job in (("staging", staging), ("production", production)):
+        assert job["needs"] == "publish"
+        assert job["concurrency"] == {"group": f"deploy-{environment}", "cancel-in-progress": False}
+        [deploy] = [step for step in job["steps"] if step.get("uses") == "./.github/actions/deploy"]
+        assert deploy["with"] == {
+            "environment": environment,
+            "image": "${{ needs.publish.outputs.image }}",
+            "kubeconfig": "${{ secrets.KUBE_CONFIG }}",
+        }
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_no_secret_reaches_a_pull_request_job(service: Callable[[str], Service], combination: str) -> None:
+    jobs = service(combination).workflow()["jobs"]
+    with_secrets = {name for name, job in jobs.items() if "secrets." in yaml.safe_dump(job)}
+    assert with_secrets == ({"publish"} | (DEPLOY_JOBS if service(combination).deploys else set()))
+    for name in with_secrets:
+        assert jobs[name]["if"].startswith("github.event_name == 'push'")
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_expressions_reach_scripts_only_through_env(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    assert [name for name, (_, script) in _run_scripts(project).items() if "${{" in script] == []
+    for _, step in _steps(project):
+        if str(step.get("uses", "")).startswith("actions/checkout"):
+            assert step["with"] == {"persist-credentials": False}
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_dependabot_updates_uv_actions_and_docker_weekly_in_groups(
+    service: Callable[[str], Service], combination: str
+) -> None:
+    updates = service(combination).yaml(".github/dependabot.yml")["updates"]
+    assert {update["package-ecosystem"] for update in updates} == {"uv", "github-actions", "docker"}
+    for update in updates:
+        assert update["schedule"]["interval"] == "weekly"
+        assert update["groups"]
+    [actions] = [update for update in updates if update["package-ecosystem"] == "github-actions"]
+    assert "/.github/actions/*" in actions["directories"]
+
+
+# GitLab CI behaviour
+
+
+@pytest.mark.parametrize("combination", GITLAB)
+def test_gitlab_runs_one_pipeline_per_change(service: Callable[[str], Service], combination: str) -> None:
+    workflow = service(combination).yaml(".gitlab-ci.yml")["workflow"]
+    assert workflow["rules"][0] == {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}
+    assert {"if": "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS", "when": "never"} in workflow["rules"]
+    assert workflow["auto_cancel"] == {"on_new_commit": "interruptible"}
+
+
+@pytest.mark.parametrize("combination", GITLAB)
+def test_gitlab_jobs_have_timeouts_and_only_releases_are_uninterruptible(
+    service: Callable[[str], Service], combination: str
+) -> None:
+    project = service(combination)
+    default = project.yaml(".gitlab-ci.yml")["default"]
+    jobs = project.gitlab_jobs()
+    assert default["interruptible"] is True
+    assert default["timeout"]
+    assert all(job.get("timeout", default["timeout"]).endswith("minutes") for job in jobs.values())
+    uninterruptible = {name for name, job in jobs.items() if job.get("interruptible", True) is False}
+    assert uninterruptible == {"publish"} | (DEPLOY_JOBS if project.deploys else set())
+
+
+@pytest.mark.parametrize("combination", GITLAB)
+def test_gitlab_lint_and_test_jobs(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    jobs = project.gitlab_jobs()
+    python = project.answers["python_version"]
+    for name in ("lint", "test"):
+        assert jobs[name]["image"].endswith(f"-python{python}-trixie-slim")
+        assert jobs[name]["before_script"][-1] == "uv sync --locked"
+        assert jobs[name]["cache"]["key"] == {"files": ["uv.lock"]}
+    assert jobs["lint"]["script"] == ["uv run ruff check .", "uv run ruff format --check .", "uv run mypy ."]
+    [postgres] = jobs["test"]["services"]
+    assert postgres["alias"] == "postgres"
+    assert re.fullmatch(r"postgres:\d+(-alpine)?", postgres["name"])
+    database = postgres["variables"]["POSTGRES_DB"]
+    assert (
+        jobs["test"]["variables"]["DATABASE_URL"] == f"postgresql+asyncpg://postgres:postgres@postgres:5432/{database}"
+    )
+    assert jobs["test"]["script"] == [
+        "uv run alembic upgrade head",
+        "uv run alembic check",
+        'TEST_DATABASE_URL="$DATABASE_URL" uv run pytest',
+        "uv run pytest",
+    ]
+
+
+@pytest.mark.parametrize("combination", GITLAB)
+def test_gitlab_builds_scans_and_publishes_one_image(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    document = project.yaml(".gitlab-ci.yml")
+    jobs = project.gitlab_jobs()
+    assert document["variables"]["CANDIDATE_IMAGE"] == "$CI_REGISTRY_IMAGE/candidates:$CI_COMMIT_SHA"
+    assert document["variables"]["RELEASE_IMAGE"] == "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"
+    assert '--tag "$CANDIDATE_IMAGE" --push .' in jobs["build"]["script"][-1]
+    assert "rules" not in jobs["build"]
+    assert "rules" not in jobs["scan"]
+    scan = jobs["scan"]["script"]
+    assert scan[0] == 'trivy image --format cyclonedx --output sbom.cdx.json "$CANDIDATE_IMAGE"'
+    assert scan[1] == 'trivy image --exit-code 1 --severity HIGH,CRITICAL --ignore-unfixed "$CANDIDATE_IMAGE"'
+    assert jobs["scan"]["artifacts"]["reports"] == {"cyclonedx": ["sbom.cdx.json"]}
+    assert jobs["scan"]["artifacts"]["when"] == "always"
+    assert jobs["publish"]["rules"] == [
+        {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"},
+        {"if": r"$CI_COMMIT_TAG =~ /^v\d+\.\d+\.\d+$/"},
+    ]
+    assert 'docker buildx imagetools create "$@" "$CANDIDATE_IMAGE"' in jobs["publish"]["script"][-1]
+
+
+@pytest.mark.parametrize("combination", GITLAB)
+def test_gitlab_deploy_jobs_follow_the_deployment_answer(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    document = project.yaml(".gitlab-ci.yml")
+    jobs = project.gitlab_jobs()
+    assert ("deploy" in document["stages"]) == project.deploys
+    assert DEPLOY_JOBS & set(jobs) == (DEPLOY_JOBS if project.deploys else set())
+    if not project.deploys:
+        return
+    staging, production = jobs["deploy-staging"], jobs["deploy-production"]
+    assert staging["environment"] == {"name": "staging", "deployment_tier": "staging"}
+    assert staging["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert production["environment"] == {"name": "production", "deployment_tier": "production"}
+    assert production["rules"] == [{"if": r"$CI_COMMIT_TAG =~ /^v\d+\.\d+\.\d+$/", "when": "manual"}]
+    assert "allow_failure" not in production
+    assert {staging["resource_group"], production["resource_group"]} == {"staging", "production"}
+
+
+# The deploy contract with deploy/k8s, run against stand-ins for kubectl and kustomize
+
+STUB = """#!/bin/sh
+printf '%s|%s\\n' "$(basename "$(pwd)")" "$(basename "$0") $*" >> "$CALLS"
+"""
+
+
+def _stubbed_path(tmp_path: Path) -> dict[str, str]:
+    """PATH with kubectl and kustomize replaced by scripts that log their arguments to $CALLS."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("kubectl", "kustomize"):
+        (bin_dir / tool).write_text(STUB)
+        (bin_dir / tool).chmod(0o755)
+    return {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "CALLS": str(tmp_path / "calls")}
+
+
+def _contract(slug: str, environment: str, image: str) -> list[str]:
+    namespace = f"{slug}-{environment}"
+    return [
+        f"{environment}|kustomize edit set image {slug}={image}",
+        f"service|kubectl -n {namespace} delete job {slug}-migrate --ignore-not-found",
+        f"service|kubectl apply -k deploy/k8s/overlays/{environment}",
+        f"service|kubectl -n {namespace} wait --for=condition=complete --timeout=300s job/{slug}-migrate",
+        f"service|kubectl -n {namespace} rollout status deployment/{slug} --timeout=300s",
+    ]
+
+
+def _workspace(tmp_path: Path) -> Path:
+    workspace = tmp_path / "service"
+    for environment in ("staging", "production"):
+        (workspace / "deploy/k8s/overlays" / environment).mkdir(parents=True)
+    return workspace
+
+
+def _deploy_action_steps(project: Service) -> dict[str, dict[str, Any]]:
+    action = project.yaml(".github/actions/deploy/action.yml")
+    return {step["name"]: step for step in action["runs"]["steps"]}
+
+
+@pytest.mark.parametrize("environment", ["staging", "production"])
+def test_github_deploy_runs_the_kustomize_contract(
+    service: Callable[[str], Service], environment: str, tmp_path: Path
+) -> None:
+    project = service("github-kubernetes")
+    step = _deploy_action_steps(project)["Apply the overlay, migrate, roll out"]
+    image = f"ghcr.io/owner/{project.slug}:sha-0123abc"
+    env = {**_stubbed_path(tmp_path), "ENVIRONMENT": environment, "IMAGE": image, "NAME": step["env"]["NAME"]}
+    subprocess.run(["bash", "-euo", "pipefail", "-c", step["run"]], cwd=_workspace(tmp_path), env=env, check=True)
+    assert (tmp_path / "calls").read_text().splitlines() == _contract(project.slug, environment, image)
+
+
+@pytest.mark.parametrize("environment", ["staging", "production"])
+def test_gitlab_deploy_runs_the_kustomize_contract(
+    service: Callable[[str], Service], environment: str, tmp_path: Path
+) -> None:
+    project = service("gitlab-kubernetes")
+    document = project.yaml(".gitlab-ci.yml")
+    image = f"registry.example.com/group/{project.slug}:0123abc"
+    env = {
+        **_stubbed_path(tmp_path),
+        "IMAGE_NAME": document["variables"]["IMAGE_NAME"],
+        "RELEASE_IMAGE": image,
+        "CI_ENVIRONMENT_NAME": environment,
+    }
+    [script] = project.gitlab_jobs()[f"deploy-{environment}"]["script"]
+    subprocess.run(["sh", "-eu", "-c", script], cwd=_workspace(tmp_path), env=env, check=True)
+    assert (tmp_path / "calls").read_text().splitlines() == _contract(project.slug, environment, image)
+
+
+@pytest.mark.parametrize("encode", [False, True], ids=["raw", "base64"])
+def test_github_kubeconfig_secret_may_be_raw_or_base64(
+    service: Callable[[str], Service], encode: bool, tmp_path: Path
+) -> None:
+    step = _deploy_action_steps(service("github-kubernetes"))["Configure cluster access"]
+    kubeconfig = "apiVersion: v1\nkind: Config\nclusters: []\n"
+    secret = base64.b64encode(kubeconfig.encode()).decode() if encode else kubeconfig
+    github_env = tmp_path / "github_env"
+    env = {
+        **_stubbed_path(tmp_path),
+        "KUBE_CONFIG": secret,
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_ENV": str(github_env),
+    }
+    subprocess.run(["bash", "-euo", "pipefail", "-c", step["run"]], cwd=tmp_path, env=env, check=True)
+    assert (tmp_path / "kubeconfig").read_text().rstrip("\n") == kubeconfig.rstrip("\n")
+    assert (tmp_path / "kubeconfig").stat().st_mode & 0o077 == 0
+    assert github_env.read_text() == f"KUBECONFIG={tmp_path / 'kubeconfig'}\n"
+
+
+def test_overlays_of_the_deploy_contract_exist(service: Callable[[str], Service]) -> None:
+    project = service("github-kubernetes")
+    for environment in ("staging", "production"):
+        kustomization = project.root / "deploy/k8s/overlays" / environment / "kustomization.yaml"
+        assert kustomization.is_file(), f"{kustomization} is missing: the pipelines deploy this overlay"
