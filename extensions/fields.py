@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from jinja2 import Environment
 from jinja2.ext import Extension
 
-from .filters import python_string
+from .filters import SNAKE_CASE, python_string
 
 DEFAULT_SPEC = "name:str, description:text?, price:decimal, stock:int=0"
 DEFAULT_STR_LENGTH = 255
@@ -221,8 +221,8 @@ def split_fields(spec: str) -> list[str]:
 
 
 def _check_name(name: str, item: str) -> None:
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-        raise _error("a field name must be lowercase snake_case starting with a letter", item)
+    if not SNAKE_CASE.fullmatch(name):
+        raise _error("a field name must be lowercase snake_case starting with a letter, single underscores", item)
     if keyword.iskeyword(name):
         raise _error(f"field name {name!r} is a Python keyword", item)
     reason = RESERVED_NAMES.get(name, "pydantic models use the model_ prefix" if name.startswith("model_") else "")
@@ -259,7 +259,9 @@ def _canonical_default(field: Field, raw: str, item: str) -> str:
     """Check a default against its field's type and return its canonical text."""
     value = raw.strip()
     if field.type in ("str", "text"):
-        if len(value) >= 2 and value[0] == value[-1] == '"':
+        if value.startswith('"'):
+            if len(value) < 2 or not value.endswith('"'):
+                raise _error("a quoted default must end with a double quote", item)
             value = value[1:-1]
         if len(value) > min(field.length or MAX_TEXT_DEFAULT, MAX_TEXT_DEFAULT):
             raise _error(
@@ -339,7 +341,10 @@ def parse_fields(spec: str) -> list[Field]:
     """Parse a whole spec into fields, refusing empty specs and duplicate names."""
     if not spec or not str(spec).strip():
         raise _error("the spec must list at least one field, e.g. name:str", str(spec))
-    fields = [parse_field(item) for item in split_fields(str(spec))]
+    items = split_fields(str(spec))
+    if "" in items:
+        raise _error("a field is empty: remove the trailing or doubled comma", str(spec))
+    fields = [parse_field(item) for item in items]
     seen: set[str] = set()
     for field in fields:
         if field.name in seen:

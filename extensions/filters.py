@@ -18,6 +18,8 @@ FALLBACK_PYTHON = "3.12"
 _LETTERS_WITHOUT_DECOMPOSITION = str.maketrans(
     {"Æ": "Ae", "æ": "ae", "Ø": "O", "ø": "o", "Œ": "Oe", "œ": "oe", "ß": "ss", "Đ": "D", "đ": "d", "Ł": "L", "ł": "l"}
 )
+# Words of lowercase letters and digits joined by single underscores: no leading, doubled or trailing `_`.
+SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _WORD_BOUNDARY = re.compile(r"[^0-9A-Za-z]+|(?<=[a-z0-9])(?=[A-Z])")
 
 # Irregular plurals a resource name is likely to use; everything else follows the rules below.
@@ -102,7 +104,7 @@ def pluralize(name: str) -> str:
 
 def is_identifier(value: str) -> bool:
     """True for a lowercase snake_case Python identifier that is not a keyword."""
-    return bool(re.fullmatch(r"[a-z][a-z0-9_]*", value)) and not keyword.iskeyword(value)
+    return bool(SNAKE_CASE.fullmatch(value)) and not keyword.iskeyword(value)
 
 
 # Module names of the generated service (and Alembic's table) that a resource must not shadow.
@@ -145,8 +147,8 @@ MAX_RESOURCE_PLURAL = 24
 def _resource_name_rule(question: str, value: str, limit: int) -> str:
     if not is_identifier(value) or len(value) > limit:
         return (
-            f"{question}: must be lowercase snake_case, start with a letter, at most {limit} characters"
-            f" and not a Python keyword (got {json.dumps(value, ensure_ascii=False)})"
+            f"{question}: must be lowercase snake_case (single underscores between words), start with a letter,"
+            f" at most {limit} characters and not a Python keyword (got {json.dumps(value, ensure_ascii=False)})"
         )
     if value in RESERVED_RESOURCE_NAMES:
         return (

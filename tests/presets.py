@@ -21,16 +21,18 @@ PRESETS: dict[str, dict[str, Any]] = {
         "license": "BSD-3-Clause",
         "ci_provider": "gitlab",
     },
-    # Odd but valid answers: quotes, a colon, '#', non-ASCII, a multi-word resource, every modifier.
+    # Odd but valid answers: quotes, a colon, '#', backslashes, Jinja and GitHub expressions kept as text,
+    # non-ASCII, a multi-word resource, every modifier.
     "odd": {
-        "project_name": 'Zürich "Orders": #1 Service',
-        "project_description": "Orders: it's the 'best' # service",
-        "author_name": "Zoë O'Brien",
+        "project_name": 'Zürich "Orders": #1 {{ 7*7 }} \\ Service',
+        "project_description": "Orders: it's the 'best' # service, C:\\temp {% raw %} ${{ secrets.TOKEN }}",
+        "author_name": 'Zoë O\'Brien \\ "Ops"',
         "license": "Apache-2.0",
         "resource_name": "order_item",
         "resource_fields": (
             "sku:str(32)!, unit_price:decimal(10,2)=9.99, placed_at:datetime?, code:uuid?!,"
-            ' active:bool=true, quantity:int=1, note:text?, label:str(40)?="a, b", type:str(20)=standard'
+            ' active:bool=true, quantity:int=1, note:text?, label:str(40)?="a, b # {{ 7*7 }}",'
+            ' type:str(20)=standard, path:str(60)="C:\\temp\\x"'
         ),
     },
     # Every type with a default, and names at their length limits (the generated code must still

@@ -33,7 +33,7 @@ BAD_ANSWERS = [
     (
         "resource_name",
         "Product",
-        'resource_name: must be lowercase snake_case, start with a letter, at most 20 characters and not a Python keyword (got "Product")',
+        'resource_name: must be lowercase snake_case (single underscores between words), start with a letter, at most 20 characters and not a Python keyword (got "Product")',
     ),
     ("resource_name", "order-item", "resource_name: must be lowercase snake_case"),
     ("resource_name", "class", "resource_name: must be lowercase snake_case"),
@@ -55,12 +55,12 @@ BAD_ANSWERS = [
     (
         "resource_plural",
         "x" * 25,
-        "resource_plural: must be lowercase snake_case, start with a letter, at most 24 characters",
+        "resource_plural: must be lowercase snake_case (single underscores between words), start with a letter, at most 24 characters",
     ),
     (
         "resource_name",
         "x" * 21,
-        "resource_name: must be lowercase snake_case, start with a letter, at most 20 characters",
+        "resource_name: must be lowercase snake_case (single underscores between words), start with a letter, at most 20 characters",
     ),
     ("resource_fields", "", "resource_fields: the spec must list at least one field"),
     (
