@@ -25,6 +25,7 @@ def _untagged(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> Any:
 
 TaggedLoader.add_multi_constructor("!", _untagged)
 
+
 def _yaml(text: str, _path: str) -> object:
     """Every document of a YAML stream."""
     return list(yaml.load_all(text, Loader=TaggedLoader))
