@@ -159,6 +159,9 @@ def test_pipeline_files_follow_the_answers(service: Callable[[str], Service], co
     provider = project.answers["ci_provider"]
     assert (project.root / ".github").exists() == (provider == "github")
     assert (project.root / ".gitlab-ci.yml").exists() == (provider == "gitlab")
+    readme = (project.root / "README.md").read_text()
+    assert ("\n## CI/CD\n" in readme) == (provider != "none")
+    assert ("`deploy-production`" in readme) == (provider != "none" and project.deploys)
     if provider == "github":
         assert [path.name for path in project.workflow_files()] == ["ci.yml"]
         assert (project.root / ".github/dependabot.yml").is_file()
