@@ -21,6 +21,7 @@ from plumbum import ProcessExecutionError, local
 from plumbum.commands.base import BaseCommand
 
 PREFIX = "fastapi-ms:"
+COMPLETE = "the service itself is complete"
 FALLBACK_IDENTITY = {"name": "fastapi-ms", "email": "fastapi-ms@localhost.invalid"}
 # Variables of the shell that ran Copier that would point tools at another project's environment.
 FOREIGN_ENVIRONMENT = ("VIRTUAL_ENV", "CONDA_PREFIX", "UV_PROJECT_ENVIRONMENT", "PYTHONPATH")
@@ -162,7 +163,7 @@ def main(argv: list[str]) -> int:
     except TaskSkipped as skipped:
         warn(str(skipped))
     except Exception as error:  # a hook never fails the copy: report the cause in one line
-        warn(f"{argv[0]} failed unexpectedly ({type(error).__name__}: {error}); the service itself is complete")
+        warn(f"{argv[0]} failed unexpectedly ({type(error).__name__}: {error}); {COMPLETE}")
     return 0
 
 
