@@ -19,7 +19,7 @@ from tests.artifacts.manifests import (
     newest_bundled_kubernetes,
 )
 from tests.artifacts.tools import run_tool
-from tests.conftest import Rendered
+from tests.conftest import Render, Rendered
 from tests.presets import PRESETS
 
 OTHER_PRESETS = sorted(set(PRESETS) - set(KUBERNETES_PRESETS))
@@ -229,3 +229,24 @@ def test_overlays_differ_in_scale_resources_and_exposure(rendered: Rendered, pre
     assert rule["host"] in tls["hosts"] and tls["secretName"] == f"{slug}-tls"
     (path,) = rule["http"]["paths"]
     assert path["backend"]["service"] == {"name": slug, "port": {"name": "http"}}
+
+
+def test_the_longest_slug_keeps_every_name_a_valid_label(render: Render) -> None:
+    """Pod names add `-<hash>-<5 chars>` (Deployment) or `-<5 chars>` (Job) and must stay within 63."""
+    project = render("limits", deployment="kubernetes")
+    slug = _slug(project)
+    assert len(slug) == 40
+    objects = manifests(project, "overlays/production")
+    assert max(len(obj["metadata"]["name"]) for obj in objects) <= 63
+    assert len(find(objects, "Deployment", slug)["metadata"]["name"]) + len("-0123456789-abcde") <= 63
+    assert len(find(objects, "Job", f"{slug}-migrate")["metadata"]["name"]) + len("-abcde") <= 63
+    run_tool(
+        "kubernetes-validate",
+        "-k",
+        OLDEST_KUBERNETES,
+        "--strict",
+        "--quiet",
+        "-",
+        cwd=project,
+        stdin=kustomize(project / "deploy/k8s/overlays/production"),
+    )
