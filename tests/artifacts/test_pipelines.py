@@ -168,6 +168,16 @@ def test_pipeline_files_follow_the_answers(service: Callable[[str], Service], co
         assert (project.root / ".github/actions/deploy/action.yml").exists() == project.deploys
 
 
+@pytest.mark.parametrize("combination", WITH_CI)
+def test_free_text_answers_stay_out_of_the_pipelines(service: Callable[[str], Service], combination: str) -> None:
+    # A runner would evaluate an answer like "${{ secrets.TOKEN }}" that reached a pipeline file.
+    project = service(combination)
+    files = [*project.root.joinpath(".github").rglob("*.yml"), project.root / ".gitlab-ci.yml"]
+    text = "\n".join(path.read_text() for path in files if path.exists())
+    for question in ("project_name", "project_description", "author_name", "author_email"):
+        assert project.answers[question] not in text
+
+
 # Linters
 
 
