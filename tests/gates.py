@@ -3,7 +3,8 @@
     python -m tests.gates PRESET PYTHON_VERSION [--keep DIR]
 
 Runs, inside the generated service: `uv sync`, `ruff check`, `ruff format --check`, `mypy`,
-`alembic upgrade head` / `downgrade base`, and its pytest suite on SQLite and, when
+every pre-commit hook on every file (as the service's first commit would), `alembic upgrade
+head` / `downgrade base`, and its pytest suite on SQLite and, when
 TEST_DATABASE_URL names a PostgreSQL server, on a fresh database of its own there.
 """
 
@@ -56,6 +57,10 @@ def check(project: Path, preset: str, python_version: str) -> None:
     run("ruff check", [*uv, "ruff", "check", "."], project, env)
     run("ruff format", [*uv, "ruff", "format", "--check", "."], project, env)
     run("mypy", [*uv, "mypy", "."], project, env)
+    run("git init", ["git", "init", "--quiet", "."], project, env)
+    run("git add", ["git", "add", "--all"], project, env)
+    pre_commit = [sys.executable, "-m", "pre_commit", "run", "--all-files", "--show-diff-on-failure"]
+    run("pre-commit", pre_commit, project, env)
     run("alembic upgrade", [*uv, "alembic", "upgrade", "head"], project, env)
     run("alembic downgrade", [*uv, "alembic", "downgrade", "base"], project, env)
     run("pytest on SQLite", [*uv, "pytest", "-q", "-p", "no:cacheprovider"], project, env)
