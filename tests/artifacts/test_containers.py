@@ -123,7 +123,7 @@ def test_image_serves_with_uvicorn_behind_its_entrypoint(rendered: Rendered, pre
 def test_build_context_keeps_secrets_out_and_sources_in(rendered: Rendered, preset: str) -> None:
     project = rendered(preset)
     ignored = [line for line in (project / ".dockerignore").read_text().splitlines() if line and line[0] not in "#!"]
-    for secret in (".env", ".git/", ".venv/", "*.db", ".pytest_cache/"):
+    for secret in (".env", ".git/", ".venv/", "**/*.db", "**/__pycache__/"):
         assert secret in ignored
     sources = [arguments.split()[-2] for arguments in _instruction(project, "COPY") if "--from=" not in arguments]
     assert sources
