@@ -27,14 +27,16 @@ def old_answer_name(repository: Path) -> None:
         replace_in(path, "project_description", "description")(repository)
 
 
-# What 0.1.0 looked like next to this working tree (0.2.0): one answer under its old name, a
-# Makefile line and a .gitignore entry that 0.2.0 changed, a changelog line, a file 0.2.0 dropped
-# and a file 0.2.0 added.
+# What 0.1.0 looked like next to this working tree (0.2.0): one answer under its old name; lines
+# 0.2.0 changed in the Makefile, .gitignore, changelog, README and initial migration; a file 0.2.0
+# dropped and a file 0.2.0 added.
 OLD_VERSION: tuple[Edit, ...] = (
     old_answer_name,
     replace_in("template/Makefile", "HOST ?= 127.0.0.1", "HOST ?= localhost"),
     replace_in("template/.gitignore", "htmlcov/\n", ""),
     replace_in("template/CHANGELOG.md.jinja", "are recorded here.", "are listed here."),
+    replace_in("template/README.md.jinja", "## Run it\n", "## Running it\n"),
+    replace_in("template/alembic/versions/0001_initial.py.jinja", "Create the ", "Creates the "),
     add("template/NOTICE.md", "Dropped in 0.2.0.\n"),
     remove("template/.env.example.jinja"),
 )

@@ -49,6 +49,10 @@ def fixture_edited(releases: Path, tmp_path: Path) -> Path:
     logging_module = project / "app/core/logging.py"
     logging_module.write_text(logging_module.read_text() + "\n# Our log shipper reads JSON lines from stdout.\n")
     (project / "app/services/pricing.py").write_text('"""Our own pricing rules."""\n\nVAT = 0.2\n')
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\n## Our runbook\n\nPage the orders team.\n")
+    migration = project / "alembic/versions/0001_initial.py"
+    migration.write_text(migration.read_text() + "\n# Applied to production on 2026-11-02.\n")
     git("rm", "--quiet", "CHANGELOG.md", cwd=project)
     commit_all(project, "Our edits")
     return project
@@ -58,6 +62,7 @@ def test_update_applies_the_template_and_keeps_every_user_edit(edited: Path) -> 
     """Template changes arrive; edits, own files and deletions stay; the overlap is marked inline."""
     commits_before = git("rev-list", "--count", "HEAD", cwd=edited)
     hook_before = (edited / ".git/hooks/pre-commit").read_bytes()
+    migration_before = (edited / "alembic/versions/0001_initial.py").read_bytes()
     code, output = update(edited)
     assert code == 0, output
     # Template changes arrive: a changed line, a new file, a dropped file.
@@ -68,6 +73,11 @@ def test_update_applies_the_template_and_keeps_every_user_edit(edited: Path) -> 
     assert "# Our log shipper reads JSON lines from stdout." in (edited / "app/core/logging.py").read_text()
     assert (edited / "app/services/pricing.py").read_text().endswith("VAT = 0.2\n")
     assert not (edited / "CHANGELOG.md").exists()
+    # Changes to different lines of one file merge; an applied migration is never rewritten.
+    readme = (edited / "README.md").read_text()
+    assert "## Run it\n" in readme
+    assert "## Our runbook\n\nPage the orders team.\n" in readme
+    assert (edited / "alembic/versions/0001_initial.py").read_bytes() == migration_before
     # The overlap comes out as inline markers holding both lines, in that one file, and no .rej.
     assert conflicted_files(edited) == ["Makefile"]
     makefile = (edited / "Makefile").read_text()
@@ -131,8 +141,12 @@ def test_update_with_a_new_python_regenerates_what_depends_on_it_and_stays_green
     project = copy_old(releases, tmp_path / "orders")
     (project / "app/services/pricing.py").write_text('"""Our own pricing rules."""\n\nVAT = 0.2\n')
     commit_all(project, "Our pricing rules")
+    behind = copier("check-update", "--quiet", cwd=project)
+    assert behind.returncode == 2, behind.stdout + behind.stderr
     code, output = update(project, "-d", "python_version=3.12")
     assert code == 0, output
+    commit_all(project, "Update from fastapi-ms 0.2.0")
+    assert copier("check-update", "--quiet", cwd=project).returncode == 0
     assert conflicted_files(project) == []
     assert (project / ".python-version").read_text().strip() == "3.12"
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
