@@ -1,6 +1,7 @@
 """`copier update` from v0.1.0 to v0.2.0 keeps every edit of the user and never re-runs a hook."""
 
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from uv import find_uv_bin
 
 from tests.gates import project_env
 from tests.pythons import interpreter
-from tests.workflows.cli import answers_of, commit_all, conflicted_files, copier, git
+from tests.workflows.cli import answers_of, commit_all, conflicted_files, copier, git, user_env
 
 OLD_ANSWERS = ("-d", "project_name=Orders", "-d", "description=Keeps its own words", "-d", "python_version=3.11")
 HOOK_LINES = ("fastapi-ms: git:", "fastapi-ms: pre-commit:", "fastapi-ms: environment ready")
@@ -84,6 +85,16 @@ def test_update_applies_the_template_and_keeps_every_user_edit(edited: Path) -> 
     assert "HOST ?= 0.0.0.0" in makefile
     assert "HOST ?= 127.0.0.1" in makefile
     assert not list(edited.rglob("*.rej"))
+    guard = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "check-merge-conflict", "--files", "Makefile"],
+        cwd=edited,
+        env=user_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert guard.returncode == 1, guard.stdout  # the hook refuses to commit an unresolved conflict
+    assert "Merge conflict string" in guard.stdout
     # The renamed answer carried its value over (migration to 0.2.0).
     answers = answers_of(edited)
     assert answers["project_description"] == "Keeps its own words"
