@@ -45,6 +45,8 @@ def test_default_copy_is_one_clean_commit_with_the_hook_installed(tmp_path: Path
     assert git("status", "--porcelain", "--untracked-files=all", cwd=project) == ""
     assert "pre-commit" in (project / ".git/hooks/pre-commit").read_text()
     assert "fastapi-ms: pre-commit: hook installed" in output
+    assert "make install        # uv sync: creates .venv and uv.lock" in output  # next steps for these answers
+    assert "git add uv.lock" in output
     checks = subprocess.run(
         [sys.executable, "-m", "pre_commit", "run", "--all-files", "--show-diff-on-failure"],
         cwd=project,
@@ -123,7 +125,8 @@ def free_port() -> int:
 def fixture_served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """A service copied with setup_environment, served straight from its own .venv, no other command."""
     project = tmp_path / "svc"
-    copy(project, *data(setup_environment=True, install_pre_commit=False))
+    output = copy(project, *data(setup_environment=True, install_pre_commit=False))
+    assert "make install" not in output  # the environment is already there
     port = free_port()
     server = subprocess.Popen(
         [str(project / ".venv/bin/uvicorn"), "app.main:app", "--port", str(port)],
