@@ -91,6 +91,9 @@ def init_git(template_version: str) -> None:
     git = tool("git", "git init && git add --all && git commit -m 'Initial commit'")
     here = Path.cwd()
     enclosing = git_work_tree(git, here)
+    if enclosing == here.resolve():
+        say(f"git: {here} is already a git repository; nothing committed")
+        return
     if enclosing is not None:
         say(f"git: {here} is inside the repository at {enclosing}; not creating a nested one, nothing committed")
         return
@@ -122,13 +125,15 @@ def init_git(template_version: str) -> None:
 
 
 def pre_commit_command(by_hand: str) -> BaseCommand:
-    """pre-commit from Copier's own environment, from PATH, or through uvx, in that order."""
+    """pre-commit from PATH (a lasting install), Copier's own environment, or uvx, in that order."""
+    installed = shutil.which("pre-commit")
+    if installed is not None:
+        return local[installed]
     if importlib.util.find_spec("pre_commit") is not None:
         return local[sys.executable]["-m", "pre_commit"]
-    for name, prefix in (("pre-commit", ()), ("uvx", ("pre-commit",))):
-        path = shutil.which(name)
-        if path is not None:
-            return local[path][prefix]
+    uvx = shutil.which("uvx")
+    if uvx is not None:
+        return local[uvx]["pre-commit"]
     raise TaskSkipped(f"pre-commit is not installed; install it, then run: {by_hand}")
 
 

@@ -72,6 +72,17 @@ def test_copy_inside_a_repository_does_not_nest_one(tmp_path: Path) -> None:
     assert not (tmp_path / ".git/hooks/pre-commit").exists()
 
 
+def test_copy_into_an_existing_repository_commits_nothing_and_installs_the_hook(tmp_path: Path) -> None:
+    """`git init` done first: the user's repository is left to commit, the hook still goes in."""
+    project = tmp_path / "svc"
+    project.mkdir()
+    git("init", "--quiet", cwd=project)
+    output = copy(project, *data())
+    assert f"fastapi-ms: git: {project} is already a git repository; nothing committed" in output
+    assert git("rev-list", "--all", cwd=project) == ""
+    assert (project / ".git/hooks/pre-commit").is_file()
+
+
 def test_copy_without_git_succeeds_with_a_warning(tmp_path: Path) -> None:
     """No git on PATH: the service is complete, and one warning names the commands to run by hand."""
     project = tmp_path / "svc"
