@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from app.core.config import PROJECT_ROOT, Settings, get_settings
 from app.db.executor import Database, open_database
-from app.db.readiness import migration_heads
+from app.db.readiness import shipped_migrations
 from app.main import create_app
 
 
@@ -71,7 +71,7 @@ def fixture_app(database: Database, settings: Settings) -> FastAPI:
     """The application wired to the test's rolled-back database (its lifespan does not run)."""
     app = create_app()
     app.state.database = database
-    app.state.migration_heads = migration_heads(Path(settings.alembic_config))
+    app.state.migrations = shipped_migrations(Path(settings.alembic_config))
     return app
 
 

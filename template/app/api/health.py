@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from app.api.deps import DatabaseDep
 from app.core.config import get_settings
 from app.core.errors import problem_responses
-from app.db.readiness import check_ready
+from app.db.readiness import Migrations, check_ready
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -20,7 +20,7 @@ class Liveness(BaseModel):
 
 
 class Readiness(BaseModel):
-    """The service can serve requests: its database answers at the migration head."""
+    """The service can serve requests: its database answers at the migration head (or ahead of it)."""
 
     status: Literal["ready"] = "ready"
     revisions: list[str]
@@ -34,7 +34,7 @@ async def live() -> Liveness:
 
 @router.get("/ready", responses=problem_responses(503))
 async def ready(request: Request, database: DatabaseDep) -> Readiness:
-    """200 when the database answers and is migrated to the head revision, else 503."""
-    heads: frozenset[str] = request.app.state.migration_heads
-    applied = await check_ready(database, heads, get_settings().ready_timeout)
+    """200 when the database answers and is migrated to the head revision or beyond, else 503."""
+    migrations: Migrations = request.app.state.migrations
+    applied = await check_ready(database, migrations, get_settings().ready_timeout)
     return Readiness(revisions=sorted(applied))

@@ -1,6 +1,7 @@
-"""Readiness: the database answers and its schema is at the migration head."""
+"""Readiness: the database answers and its schema is at the service's migration head, or ahead of it."""
 
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,9 +15,24 @@ _NOT_MIGRATED = "The database has no migrations applied; run `alembic upgrade he
 _APPLIED = sa.select(sa.column("version_num", sa.String())).select_from(sa.table("alembic_version"))
 
 
-def migration_heads(alembic_config: Path) -> frozenset[str]:
-    """The head revisions of the migration scripts shipped with the service."""
-    return frozenset(ScriptDirectory.from_config(Config(alembic_config)).get_heads())
+@dataclass(frozen=True)
+class Migrations:
+    """The migration scripts shipped with the service: their heads and every revision they hold."""
+
+    heads: frozenset[str]
+    known: frozenset[str]
+
+    def serves(self, applied: frozenset[str]) -> bool:
+        """At the heads, or ahead: a revision this code does not know comes from a newer release that
+        migrated first during a rolling deploy, and its migrations keep the old code working."""
+        return applied == self.heads or bool(applied - self.known)
+
+
+def shipped_migrations(alembic_config: Path) -> Migrations:
+    """Read the service's migration scripts."""
+    script = ScriptDirectory.from_config(Config(alembic_config))
+    known = frozenset(revision.revision for revision in script.walk_revisions())
+    return Migrations(heads=frozenset(script.get_heads()), known=known)
 
 
 async def _applied_revisions(database: Database) -> frozenset[str]:
@@ -30,16 +46,16 @@ async def _applied_revisions(database: Database) -> frozenset[str]:
     return frozenset(str(row["version_num"]) for row in rows)
 
 
-async def check_ready(database: Database, heads: frozenset[str], seconds: float) -> frozenset[str]:
-    """The applied revisions; ServiceUnavailableError unless they are the heads, within `seconds`."""
+async def check_ready(database: Database, migrations: Migrations, seconds: float) -> frozenset[str]:
+    """The applied revisions; ServiceUnavailableError when they are behind the heads or no answer in `seconds`."""
     try:
         async with asyncio.timeout(seconds):
             applied = await _applied_revisions(database)
     except TimeoutError as exc:
         raise ServiceUnavailableError(f"The database did not answer within {seconds} s.") from exc
-    if applied != heads:
+    if not migrations.serves(applied):
         raise ServiceUnavailableError(
             f"The database is at revision {', '.join(sorted(applied)) or 'none'}, "
-            f"expected {', '.join(sorted(heads))}; run `alembic upgrade head`."
+            f"expected {', '.join(sorted(migrations.heads))}; run `alembic upgrade head`."
         )
     return applied
