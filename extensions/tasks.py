@@ -124,16 +124,16 @@ def init_git(template_version: str) -> None:
         )
 
 
-def pre_commit_command(by_hand: str) -> BaseCommand:
-    """pre-commit from PATH (a lasting install), Copier's own environment, or uvx, in that order."""
+def pre_commit_command(by_hand: str) -> tuple[BaseCommand, bool]:
+    """pre-commit from PATH, Copier's own environment, or uvx, and whether that install lasts."""
     installed = shutil.which("pre-commit")
     if installed is not None:
-        return local[installed]
+        return local[installed], True
     if importlib.util.find_spec("pre_commit") is not None:
-        return local[sys.executable]["-m", "pre_commit"]
+        return local[sys.executable]["-m", "pre_commit"], False
     uvx = shutil.which("uvx")
     if uvx is not None:
-        return local[uvx]["pre-commit"]
+        return local[uvx]["pre-commit"], False
     raise TaskSkipped(f"pre-commit is not installed; install it, then run: {by_hand}")
 
 
@@ -144,11 +144,14 @@ def install_pre_commit() -> None:
     here = Path.cwd()
     if git_work_tree(git, here) != here.resolve():
         raise TaskSkipped(f"{here} is not the top of its own git repository; after `git init` there, run: {by_hand}")
+    pre_commit, lasting = pre_commit_command(by_hand)
     try:
-        pre_commit_command(by_hand)("install")
+        pre_commit("install")
     except ProcessExecutionError as error:
         raise TaskSkipped(f"pre-commit install failed ({last_line(error)}); run by hand: {by_hand}") from None
-    say("pre-commit: hook installed in .git/hooks/pre-commit")
+    # The hook runs the Python it was installed from; a temporary environment may be cleaned away.
+    keep = "" if lasting else " (from a temporary environment: `uv tool install pre-commit` keeps it working)"
+    say(f"pre-commit: hook installed in .git/hooks/pre-commit{keep}")
 
 
 TASKS: dict[str, Callable[..., None]] = {
