@@ -105,6 +105,22 @@ def test_runtime_stage_is_slim_and_unprivileged(rendered: Rendered, preset: str)
 
 
 @pytest.mark.parametrize("preset", ALL_PRESETS)
+def test_build_arguments_follow_every_layer_so_a_new_commit_keeps_the_cache(rendered: Rendered, preset: str) -> None:
+    project = rendered(preset)
+    runtime = [instruction for instruction, _ in _runtime_stage(project)]
+    assert runtime.count("ARG") == len(_instruction(project, "ARG")), "build arguments belong to the runtime stage"
+    last_layer = max(index for index, instruction in enumerate(runtime) if instruction in {"RUN", "COPY"})
+    first_argument = min(index for index, instruction in enumerate(runtime) if instruction in {"ARG", "LABEL"})
+    assert first_argument > last_layer, f"ARG or LABEL before a RUN or COPY of the runtime stage: {runtime}"
+
+
+@pytest.mark.parametrize("preset", ALL_PRESETS)
+def test_dockerfile_mentions_kubernetes_only_when_it_deploys_there(rendered: Rendered, preset: str) -> None:
+    dockerfile = (rendered(preset) / "Dockerfile").read_text()
+    assert ("Kubernetes" in dockerfile) == deploys_to_kubernetes(preset)
+
+
+@pytest.mark.parametrize("preset", ALL_PRESETS)
 def test_image_serves_with_uvicorn_behind_its_entrypoint(rendered: Rendered, preset: str) -> None:
     project = rendered(preset)
     (entrypoint,) = _instruction(project, "ENTRYPOINT")
