@@ -3,7 +3,9 @@
 import base64
 import os
 import re
+import shutil
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ WITH_CI = GITHUB + GITLAB
 # Every action the workflows may use, at the one ref they must use.
 ACTION_REFS = {
     "actions/checkout": "v5",
+    "actions/download-artifact": "v8",
     "actions/setup-python": "v6",
     "actions/upload-artifact": "v7",
     "astral-sh/setup-uv": "v8.3.2",
@@ -150,6 +153,37 @@ def _run_scripts(service: Service) -> dict[str, tuple[str, str]]:
     }
 
 
+# Stand-ins for kubectl, kustomize and docker: each logs "<folder>|<tool> <arguments>" to $CALLS;
+# kubectl answers `get job/...` with $JOB_CONDITIONS and `logs` with a line of a failed migration.
+MIGRATION_LOG = "alembic: relation already exists"
+STUB = f"""#!/bin/sh
+printf '%s|%s\\n' "$(basename "$(pwd)")" "$(basename "$0") $*" >> "$CALLS"
+case "$*" in
+  *" get job/"*) printf '%s' "$JOB_CONDITIONS" ;;
+  *" logs job/"*) echo "{MIGRATION_LOG}" ;;
+esac
+"""
+
+
+def _stubbed_path(tmp_path: Path, job_conditions: str = "SuccessCriteriaMet Complete") -> dict[str, str]:
+    """PATH with kubectl, kustomize and docker replaced by stand-ins that log their arguments to $CALLS."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("kubectl", "kustomize", "docker"):
+        (bin_dir / tool).write_text(STUB)
+        (bin_dir / tool).chmod(0o755)
+    return {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "CALLS": str(tmp_path / "calls"),
+        "JOB_CONDITIONS": job_conditions,
+    }
+
+
+def _calls(tmp_path: Path) -> list[str]:
+    calls = tmp_path / "calls"
+    return calls.read_text().splitlines() if calls.exists() else []
+
+
 # Files per answer
 
 
@@ -159,9 +193,13 @@ def test_pipeline_files_follow_the_answers(service: Callable[[str], Service], co
     provider = project.answers["ci_provider"]
     assert (project.root / ".github").exists() == (provider == "github")
     assert (project.root / ".gitlab-ci.yml").exists() == (provider == "gitlab")
+    assert (project.root / "deploy").exists() == project.deploys
+    assert (project.root / "scripts/deploy.sh").exists() == project.deploys
     readme = (project.root / "README.md").read_text()
     assert ("\n## CI/CD\n" in readme) == (provider != "none")
     assert ("`deploy-production`" in readme) == (provider != "none" and project.deploys)
+    assert ("`.trivyignore`" in readme) == (provider != "none"), "why the gate ignores unfixed findings"
+    assert ("scripts/deploy.sh staging" in readme) == project.deploys
     if provider == "github":
         assert [path.name for path in project.workflow_files()] == ["ci.yml"]
         assert (project.root / ".github/dependabot.yml").is_file()
@@ -293,51 +331,93 @@ def test_test_job_migrates_checks_drift_and_tests_on_postgres(
     assert steps["Test on PostgreSQL"]["env"] == {"TEST_DATABASE_URL": "${{ env.DATABASE_URL }}"}
 
 
+def _step_using(steps: list[dict[str, Any]], action: str) -> dict[str, Any]:
+    [step] = [step for step in steps if str(step.get("uses", "")).startswith(f"{action}@")]
+    return step
+
+
 @pytest.mark.parametrize("combination", GITHUB)
-def test_image_is_built_with_cache_scanned_and_described_by_an_sbom(
+def test_image_is_built_once_with_its_release_tags_scanned_and_described_by_an_sbom(
     service: Callable[[str], Service], combination: str
 ) -> None:
     project = service(combination)
-    steps = project.workflow()["jobs"]["image"]["steps"]
-    [build] = [step for step in steps if str(step.get("uses", "")).startswith("docker/build-push-action")]
-    assert build["with"]["cache-from"] == "type=gha"
-    assert build["with"]["cache-to"] == "type=gha,mode=max"
-    assert "push" not in build["with"]
+    job = project.workflow()["jobs"]["image"]
+    steps = job["steps"]
+    build = _step_using(steps, "docker/build-push-action")["with"]
+    assert build["cache-from"] == "type=gha"
+    assert build["cache-to"] == "type=gha,mode=max"
+    assert build["load"] is True and "push" not in build
+    assert build["tags"] == "${{ steps.meta.outputs.tags }}"
+    assert dict(line.split("=", 1) for line in build["build-args"].splitlines()) == {
+        "VERSION": "${{ steps.meta.outputs.version }}",
+        "SOURCE_URL": "${{ github.server_url }}/${{ github.repository }}",
+        "REVISION": "${{ github.sha }}",
+    }
+    assert _step_using(steps, "docker/metadata-action")["with"]["tags"].split() == [
+        "type=sha,format=long",
+        "type=semver,pattern={{version}}",
+        "type=semver,pattern={{major}}.{{minor}}",
+    ]
+    [repository] = [step for step in steps if step.get("id") == "repository"]
+    assert "${GITHUB_REPOSITORY_OWNER,,}/${IMAGE_NAME}" in repository["run"]
+    assert 'image=$repository:sha-$GITHUB_SHA"' in repository["run"], "the sha tag docker/metadata-action gives"
+    assert job["outputs"]["image"] == "${{ steps.repository.outputs.image }}"
     trivy = [step["with"] for step in steps if str(step.get("uses", "")).startswith("aquasecurity/trivy-action")]
+    assert {options["image-ref"] for options in trivy} == {job["outputs"]["image"]}
     [gate] = [options for options in trivy if options.get("exit-code") == "1"]
     assert gate["severity"] == "HIGH,CRITICAL"
     assert gate["ignore-unfixed"] is True
     [sbom] = [options for options in trivy if options["format"] == "cyclonedx"]
-    [upload] = [step for step in steps if str(step.get("uses", "")).startswith("actions/upload-artifact")]
-    assert upload["with"]["path"] == sbom["output"]
-    assert upload["with"]["if-no-files-found"] == "error"
+    uploads = {step["with"]["name"]: step for step in steps if str(step.get("uses", "")).startswith("actions/upload")}
+    assert uploads["sbom"]["with"]["path"] == sbom["output"]
+    assert uploads["sbom"]["with"]["if-no-files-found"] == "error"
+    names = [step.get("name") for step in steps]
+    assert names.index("Fail on fixable HIGH or CRITICAL vulnerabilities") < names.index("Save the scanned image")
+    assert uploads["image"]["if"] == "github.event_name == 'push'"
+    assert uploads["image"]["with"]["path"] == "${{ runner.temp }}/image.tar"
 
 
 @pytest.mark.parametrize("combination", GITHUB)
-def test_only_main_and_release_tags_publish_to_ghcr(service: Callable[[str], Service], combination: str) -> None:
+def test_only_main_and_release_tags_publish_the_scanned_image(
+    service: Callable[[str], Service], combination: str
+) -> None:
     project = service(combination)
     jobs = project.workflow()["jobs"]
     publish = jobs["publish"]
     assert publish["if"] == "github.event_name == 'push'"
     assert set(publish["needs"]) == {"lint", "test", "image"}
-    [login] = [step for step in publish["steps"] if str(step.get("uses", "")).startswith("docker/login-action")]
-    assert login["with"]["registry"] == "ghcr.io"
-    [meta] = [step for step in publish["steps"] if str(step.get("uses", "")).startswith("docker/metadata-action")]
-    assert meta["with"]["tags"].split() == [
-        "type=sha,format=long",
-        "type=semver,pattern={{version}}",
-        "type=semver,pattern={{major}}.{{minor}}",
+    builds = [
+        name for name, job in jobs.items() for step in job["steps"] if "build-push-action" in step.get("uses", "")
     ]
-    pushes = [
-        name
-        for name, job in jobs.items()
-        for step in job.get("steps", [])
-        if str(step.get("uses", "")).startswith("docker/build-push-action") and step["with"].get("push")
+    assert builds == ["image"], "publish pushes the image job's scanned build, never a build of its own"
+    assert _step_using(publish["steps"], "docker/login-action")["with"]["registry"] == "ghcr.io"
+    assert _step_using(publish["steps"], "actions/download-artifact")["with"]["name"] == "image"
+    assert publish["outputs"]["image"] == "${{ needs.image.outputs.image }}"
+
+
+@pytest.mark.parametrize("combination", GITHUB)
+def test_publish_pushes_every_tag_of_the_saved_image(
+    service: Callable[[str], Service], combination: str, tmp_path: Path
+) -> None:
+    jobs = service(combination).workflow()["jobs"]
+    [save] = [step for step in jobs["image"]["steps"] if step.get("name") == "Save the scanned image"]
+    [push] = [step for step in jobs["publish"]["steps"] if step.get("name") == "Push"]
+    assert save["if"] == "github.event_name == 'push'"
+    repository = "ghcr.io/owner/service"
+    tags = [f"{repository}:sha-0123abc", f"{repository}:1.2.3", f"{repository}:1.2"]
+    env = {
+        **_stubbed_path(tmp_path),
+        "RUNNER_TEMP": str(tmp_path),
+        "IMAGE_TAGS": "\n".join(tags),
+        "REPOSITORY": repository,
+    }
+    for step in (save, push):
+        subprocess.run(["bash", "-euo", "pipefail", "-c", step["run"]], cwd=tmp_path, env=env, check=True)
+    assert _calls(tmp_path) == [
+        f"{tmp_path.name}|docker save --output {tmp_path}/image.tar {' '.join(tags)}",
+        f"{tmp_path.name}|docker load --input {tmp_path}/image.tar",
+        f"{tmp_path.name}|docker push --all-tags {repository}",
     ]
-    assert pushes == ["publish"]
-    assert publish["outputs"]["image"] == "${{ steps.repository.outputs.name }}:sha-${{ github.sha }}"
-    [repository] = [step for step in publish["steps"] if step.get("id") == "repository"]
-    assert "${GITHUB_REPOSITORY_OWNER,,}/${IMAGE_NAME}" in repository["run"]
 
 
 @pytest.mark.parametrize("combination", GITHUB)
@@ -484,21 +564,9 @@ def test_gitlab_deploy_jobs_follow_the_deployment_answer(service: Callable[[str]
     assert {staging["resource_group"], production["resource_group"]} == {"staging", "production"}
 
 
-# The deploy contract with deploy/k8s, run against stand-ins for kubectl and kustomize
+# The deploy: scripts/deploy.sh, run by both pipelines, against the stand-ins
 
-STUB = """#!/bin/sh
-printf '%s|%s\\n' "$(basename "$(pwd)")" "$(basename "$0") $*" >> "$CALLS"
-"""
-
-
-def _stubbed_path(tmp_path: Path) -> dict[str, str]:
-    """PATH with kubectl and kustomize replaced by scripts that log their arguments to $CALLS."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for tool in ("kubectl", "kustomize"):
-        (bin_dir / tool).write_text(STUB)
-        (bin_dir / tool).chmod(0o755)
-    return {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "CALLS": str(tmp_path / "calls")}
+CONDITIONS_QUERY = 'jsonpath={.status.conditions[?(@.status=="True")].type}'
 
 
 def _contract(slug: str, environment: str, image: str) -> list[str]:
@@ -507,15 +575,18 @@ def _contract(slug: str, environment: str, image: str) -> list[str]:
         f"{environment}|kustomize edit set image {slug}={image}",
         f"service|kubectl -n {namespace} delete job {slug}-migrate --ignore-not-found",
         f"service|kubectl apply -k deploy/k8s/overlays/{environment}",
-        f"service|kubectl -n {namespace} wait --for=condition=complete --timeout=300s job/{slug}-migrate",
+        f"service|kubectl -n {namespace} get job/{slug}-migrate -o {CONDITIONS_QUERY}",
         f"service|kubectl -n {namespace} rollout status deployment/{slug} --timeout=300s",
     ]
 
 
-def _workspace(tmp_path: Path) -> Path:
+def _workspace(tmp_path: Path, project: Service) -> Path:
+    """A service folder with the overlays and a copy of scripts/deploy.sh (the rendered one stays untouched)."""
     workspace = tmp_path / "service"
     for environment in ("staging", "production"):
         (workspace / "deploy/k8s/overlays" / environment).mkdir(parents=True)
+    (workspace / "scripts").mkdir()
+    shutil.copy2(project.root / "scripts/deploy.sh", workspace / "scripts")
     return workspace
 
 
@@ -524,34 +595,100 @@ def _deploy_action_steps(project: Service) -> dict[str, dict[str, Any]]:
     return {step["name"]: step for step in action["runs"]["steps"]}
 
 
+def _run_deploy_script(tmp_path: Path, *arguments: str, job_conditions: str) -> subprocess.CompletedProcess[str]:
+    """Run the workspace's scripts/deploy.sh from outside the service, as a person might."""
+    return subprocess.run(
+        [str(tmp_path / "service/scripts/deploy.sh"), *arguments],
+        cwd=tmp_path,
+        env=_stubbed_path(tmp_path, job_conditions),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
+
+
 @pytest.mark.parametrize("environment", ["staging", "production"])
-def test_github_deploy_runs_the_kustomize_contract(
+def test_github_deploy_action_runs_the_deploy_script(
     service: Callable[[str], Service], environment: str, tmp_path: Path
 ) -> None:
     project = service("github-kubernetes")
     step = _deploy_action_steps(project)["Apply the overlay, migrate, roll out"]
     image = f"ghcr.io/owner/{project.slug}:sha-0123abc"
-    env = {**_stubbed_path(tmp_path), "ENVIRONMENT": environment, "IMAGE": image, "NAME": step["env"]["NAME"]}
-    subprocess.run(["bash", "-euo", "pipefail", "-c", step["run"]], cwd=_workspace(tmp_path), env=env, check=True)
-    assert (tmp_path / "calls").read_text().splitlines() == _contract(project.slug, environment, image)
+    env = {**_stubbed_path(tmp_path), "ENVIRONMENT": environment, "IMAGE": image}
+    workspace = _workspace(tmp_path, project)
+    subprocess.run(["bash", "-euo", "pipefail", "-c", step["run"]], cwd=workspace, env=env, check=True)
+    assert _calls(tmp_path) == _contract(project.slug, environment, image)
 
 
 @pytest.mark.parametrize("environment", ["staging", "production"])
-def test_gitlab_deploy_runs_the_kustomize_contract(
+def test_gitlab_deploy_jobs_run_the_deploy_script(
     service: Callable[[str], Service], environment: str, tmp_path: Path
 ) -> None:
     project = service("gitlab-kubernetes")
-    document = project.yaml(".gitlab-ci.yml")
     image = f"registry.example.com/group/{project.slug}:0123abc"
-    env = {
-        **_stubbed_path(tmp_path),
-        "IMAGE_NAME": document["variables"]["IMAGE_NAME"],
-        "RELEASE_IMAGE": image,
-        "CI_ENVIRONMENT_NAME": environment,
-    }
+    env = {**_stubbed_path(tmp_path), "RELEASE_IMAGE": image, "CI_ENVIRONMENT_NAME": environment}
     [script] = project.gitlab_jobs()[f"deploy-{environment}"]["script"]
-    subprocess.run(["sh", "-eu", "-c", script], cwd=_workspace(tmp_path), env=env, check=True)
-    assert (tmp_path / "calls").read_text().splitlines() == _contract(project.slug, environment, image)
+    subprocess.run(["sh", "-eu", "-c", script], cwd=_workspace(tmp_path, project), env=env, check=True)
+    assert _calls(tmp_path) == _contract(project.slug, environment, image)
+
+
+def test_deploy_script_stops_at_once_with_the_logs_of_a_failed_migration(
+    service: Callable[[str], Service], tmp_path: Path
+) -> None:
+    project = service("github-kubernetes")
+    _workspace(tmp_path, project)
+    image = f"ghcr.io/owner/{project.slug}:sha-0123abc"
+    started = time.monotonic()
+    result = _run_deploy_script(tmp_path, "staging", image, job_conditions="FailureTarget Failed")
+    elapsed = time.monotonic() - started
+    namespace = f"{project.slug}-staging"
+    assert result.returncode == 1, result.stderr
+    assert elapsed < 4, f"a failed Job must end the deploy at once, not after the timeout ({elapsed:.1f} s)"
+    assert MIGRATION_LOG in result.stderr
+    assert f"deploy: the migration job/{project.slug}-migrate failed in {namespace}" in result.stderr
+    calls = _calls(tmp_path)
+    assert calls[:-1] == _contract(project.slug, "staging", image)[:-1]
+    assert calls[-1] == f"service|kubectl -n {namespace} logs job/{project.slug}-migrate --all-containers --tail=200"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("qa", "registry.example.com/service:1"), "the environment must be staging or production (got 'qa')"),
+        (("staging",), "usage: scripts/deploy.sh staging|production IMAGE (got 1 arguments)"),
+        (("staging", ""), "usage: scripts/deploy.sh staging|production IMAGE (got 2 arguments)"),
+    ],
+    ids=["environment", "no-image", "empty-image"],
+)
+def test_deploy_script_refuses_bad_arguments_before_touching_the_cluster(
+    service: Callable[[str], Service], arguments: tuple[str, ...], message: str, tmp_path: Path
+) -> None:
+    _workspace(tmp_path, service("github-kubernetes"))
+    result = _run_deploy_script(tmp_path, *arguments, job_conditions="Complete")
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert _calls(tmp_path) == []
+
+
+def test_both_providers_install_the_same_pinned_and_checked_kubectl_and_kustomize(
+    service: Callable[[str], Service],
+) -> None:
+    github, gitlab = service("github-kubernetes"), service("gitlab-kubernetes")
+    install = _deploy_action_steps(github)["Install kubectl and kustomize"]
+    pins = {name: gitlab.yaml(".gitlab-ci.yml")[".deploy"]["variables"][name] for name in install["env"]}
+    assert install["env"] == pins
+    assert set(pins) == {"KUBECTL_VERSION", "KUSTOMIZE_VERSION"}
+    assert all(re.fullmatch(r"v\d+\.\d+\.\d+", version) for version in pins.values())
+    assert install["run"].count("sha256sum --check --strict") == 2
+    pipeline_files = {
+        "github": [*github.workflow_files(), *github.action_files()],
+        "gitlab": [gitlab.root / ".gitlab-ci.yml"],
+    }
+    for provider, files in pipeline_files.items():
+        text = "".join(path.read_text() for path in files)
+        assert text.count("https://dl.k8s.io/release/") == 1, f"{provider}: kubectl is installed in one place"
+        assert text.count("kustomize/releases/download/") == 1, f"{provider}: kustomize is installed in one place"
 
 
 @pytest.mark.parametrize("encode", [False, True], ids=["raw", "base64"])
@@ -572,10 +709,3 @@ def test_github_kubeconfig_secret_may_be_raw_or_base64(
     assert (tmp_path / "kubeconfig").read_text().rstrip("\n") == kubeconfig.rstrip("\n")
     assert (tmp_path / "kubeconfig").stat().st_mode & 0o077 == 0
     assert github_env.read_text() == f"KUBECONFIG={tmp_path / 'kubeconfig'}\n"
-
-
-def test_overlays_of_the_deploy_contract_exist(service: Callable[[str], Service]) -> None:
-    project = service("github-kubernetes")
-    for environment in ("staging", "production"):
-        kustomization = project.root / "deploy/k8s/overlays" / environment / "kustomization.yaml"
-        assert kustomization.is_file(), f"{kustomization} is missing: the pipelines deploy this overlay"
