@@ -153,6 +153,21 @@ def test_the_deploy_contract_with_the_pipeline(rendered: Rendered, preset: str, 
     assert _pod_specs(objects, slug)["job"]["containers"][0]["args"] == ["alembic", "upgrade", "head"]
 
 
+@pytest.mark.parametrize("overlay", OVERLAYS)
+@pytest.mark.parametrize("preset", KUBERNETES_PRESETS)
+def test_pods_pull_with_the_registry_secret_of_their_service_account(
+    rendered: Rendered, preset: str, overlay: str
+) -> None:
+    project = rendered(preset)
+    slug = _slug(project)
+    objects = manifests(project, f"overlays/{overlay}")
+    assert find(objects, "ServiceAccount", slug)["imagePullSecrets"] == [{"name": f"{slug}-registry"}]
+    for workload, pod in _pod_specs(objects, slug).items():
+        assert pod["serviceAccountName"] == slug, workload
+    readme = (project / "README.md").read_text()
+    assert f"create secret docker-registry {slug}-registry" in readme
+
+
 @pytest.mark.parametrize("preset", KUBERNETES_PRESETS)
 def test_base_uses_the_bare_image_name(rendered: Rendered, preset: str) -> None:
     project = rendered(preset)
