@@ -63,11 +63,6 @@ ACCEPTED = [
 ]
 
 
-def shown(value: str) -> str:
-    """How a refusal quotes a value: JSON, shortened for the length rules that only count."""
-    return json.dumps(value, ensure_ascii=False)[:20]
-
-
 @pytest.mark.parametrize(("question", "value", "rule"), REFUSED, ids=[f"{q}={v!r}"[:40] for q, v, _ in REFUSED])
 def test_hostile_answer_is_refused_in_one_line(
     template_dir: Path, tmp_path: Path, question: str, value: str, rule: str
@@ -78,8 +73,8 @@ def test_hostile_answer_is_refused_in_one_line(
     assert rule in text
     assert f"question '{question}'" in text
     assert "\n" not in text.strip()
-    if "at most 80" not in rule:
-        assert shown(value)[1:] in text.replace("'", '"') or repr(value)[1:-1] in text
+    if "at most 80" not in rule:  # that rule names the length, not a 500-character value
+        assert json.dumps(value, ensure_ascii=False) in text or repr(value) in text
     assert not (tmp_path / "service" / "app").exists()
 
 
