@@ -207,6 +207,15 @@ def python_call(head: str, args: Any, tail: str = "", indent: int = 0, width: in
     return f"{pad}{head}(\n{lines}{pad}){tail}"
 
 
+def python_import(module: str, names: Any, width: int = 120) -> str:
+    """`from module import names` on one line when it fits in `width`, else one name per line, like ruff."""
+    listed = [str(name) for name in names]
+    one_line = f"from {module} import {', '.join(listed)}"
+    if len(one_line) <= width:
+        return one_line
+    return f"from {module} import (\n" + "".join(f"    {name},\n" for name in listed) + ")"
+
+
 def running_python() -> str:
     """The Python running Copier when the template supports it, else the fallback version."""
     current = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -229,6 +238,7 @@ class NamingExtension(Extension):
         )
         environment.globals.update(
             python_call=python_call,
+            python_import=python_import,
             running_python=running_python,
             resource_name_error=resource_name_error,
             resource_plural_error=resource_plural_error,

@@ -1,8 +1,9 @@
-"""Answers a service has already applied: its first migration was generated from them."""
+"""Resources a service has already applied: each one's migration revision was generated from it."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,12 @@ import yaml
 from jinja2 import Environment
 from jinja2.ext import Extension
 
-from .fields import FieldSpecError, parse_fields
+from .fields import parse_field, split_items
+from .resources import ResourceSpecError, parse_resources
 
-# Answers that alembic/versions/0001_initial.py was rendered from.
-MIGRATION_ANSWERS = frozenset({"resource_name", "resource_plural", "resource_fields"})
+# The three answers of 0.2.0 that the one answer `resources` replaced.
+LEGACY_ANSWERS = ("resource_name", "resource_plural", "resource_fields")
+_STR_TYPE = re.compile(r"\s*\w+\s*:\s*str\s*(?:\([^)]*\))?")
 
 
 def recorded_answers(conf: Mapping[str, Any]) -> dict[str, Any]:
@@ -26,34 +29,66 @@ def recorded_answers(conf: Mapping[str, Any]) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def same_answer(question: str, recorded: Any, given: Any) -> bool:
-    """Whether two answers describe the same schema (field specs compare by meaning, not spelling)."""
-    if question == "resource_fields":
-        try:
-            return parse_fields(str(recorded)) == parse_fields(str(given))
-        except FieldSpecError:
-            pass
-    return str(recorded) == str(given)
+def keep_empty_strings(spec: str) -> str:
+    """A 0.2.0 field spec in today's grammar: required str fields keep accepting '' ({min_length=0})."""
+    items = []
+    for item in split_items(spec):
+        field = parse_field(item)
+        match = _STR_TYPE.match(item)
+        if field.type == "str" and not field.nullable and match:
+            item = f"{item[: match.end()]}{{min_length=0}}{item[match.end() :]}"
+        items.append(item)
+    return ", ".join(items)
 
 
-def applied_answer_error(question: str, given: Any, conf: Mapping[str, Any]) -> str:
-    """Refuse a changed schema answer: the migration made from the recorded one is never rewritten."""
-    if question not in MIGRATION_ANSWERS:
-        raise ValueError(f"{question} is not an answer the initial migration depends on")
-    recorded = recorded_answers(conf).get(question)
-    if recorded is None or same_answer(question, recorded, given):
-        return ""
+def legacy_resources(answers: Mapping[str, Any]) -> list[dict[str, str]] | None:
+    """The `resources` list equal in meaning to a 0.2.0 service's three answers, or None without them."""
+    if not all(isinstance(answers.get(key), str) for key in LEGACY_ANSWERS):
+        return None
+    return [
+        {
+            "name": answers["resource_name"],
+            "plural": answers["resource_plural"],
+            "fields": keep_empty_strings(answers["resource_fields"]),
+        }
+    ]
+
+
+def recorded_resources(answers: Mapping[str, Any]) -> list[Any] | None:
+    """The resources a service recorded, in either answer format; None on a first copy."""
+    recorded = answers.get("resources")
+    return recorded if isinstance(recorded, list) else legacy_resources(answers)
+
+
+def _changed(index: int, recorded: Mapping[str, Any], given: list[Any]) -> str:
+    where = f"resources[{index}] ({recorded.get('name')})"
+    what = "removing" if index >= len(given) else "changing, renaming or moving"
     return (
-        f"{question}: cannot change from {json.dumps(recorded, ensure_ascii=False)} on update, because"
-        " alembic/versions/0001_initial.py was generated from it and applied migrations are never rewritten;"
-        " keep the recorded answer, change the model in app/models/ and add a revision with"
-        f" `uv run alembic revision --autogenerate` (got {json.dumps(given, ensure_ascii=False)})"
+        f"{where}: {what} a recorded resource is refused on update, because its table's revision in"
+        " alembic/versions/ was generated from it and applied migrations are never rewritten; keep it as recorded"
+        f" ({json.dumps(dict(recorded), ensure_ascii=False)}) and append new resources after the last one; to change"
+        " it, edit app/models/ and add a revision with `uv run alembic revision --autogenerate`"
     )
 
 
+def applied_resources_error(given: Any, conf: Mapping[str, Any]) -> str:
+    """Refuse an answer that does not keep every recorded resource, unchanged and in order."""
+    recorded = recorded_resources(recorded_answers(conf))
+    if recorded is None:
+        return ""
+    try:
+        before, after = parse_resources(recorded), parse_resources(given)
+    except ResourceSpecError:
+        return ""  # the answer's own validator reports a broken list first
+    for index, old in enumerate(before):
+        if index >= len(after) or after[index] != old:
+            return _changed(index, recorded[index], given)
+    return ""
+
+
 class AppliedAnswersExtension(Extension):
-    """Registers `applied_answer_error` for the questionnaire's validators."""
+    """Registers `applied_resources_error` for the questionnaire's validator."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        environment.globals["applied_answer_error"] = applied_answer_error
+        environment.globals["applied_resources_error"] = applied_resources_error

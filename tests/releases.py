@@ -3,20 +3,19 @@
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 from tests.generation import TEMPLATE_ROOT
 
 TEMPLATE_PARTS = ("copier.yml", "extensions", "template")
+# The commit of this repository that landed as each released version the update tests start from.
+LANDED = {"v0.2.0": "690defc4bae38c992423aa66be5c4c2cdf7d8e52"}
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Template Maintainer",
     "GIT_AUTHOR_EMAIL": "maintainer@example.com",
     "GIT_COMMITTER_NAME": "Template Maintainer",
     "GIT_COMMITTER_EMAIL": "maintainer@example.com",
 }
-
-Edit = Callable[[Path], None]
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -31,37 +30,38 @@ def git(*args: str, cwd: Path) -> str:
     ).stdout
 
 
-def release(repository: Path, tag: str, *edits: Edit) -> None:
-    """Replace the repository's tree with the template's working tree, apply `edits`, commit, tag."""
-    if not (repository / ".git").exists():
-        repository.mkdir(parents=True, exist_ok=True)
-        git("init", "--quiet", cwd=repository)
+def _checkout(repository: Path, commit: str | None) -> None:
+    """Lay the template's parts into `repository`: the working tree's, or those of a landed commit."""
     for part in TEMPLATE_PARTS:
         target = repository / part
         if target.is_dir():
             shutil.rmtree(target)
         elif target.exists():
             target.unlink()
-        source = TEMPLATE_ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target)
-    for edit in edits:
-        edit(repository)
+        if commit is None:
+            source = TEMPLATE_ROOT / part
+            if source.is_dir():
+                shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(source, target)
+    if commit is not None:
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", commit, *TEMPLATE_PARTS],
+            cwd=TEMPLATE_ROOT,
+            capture_output=True,
+            check=False,
+        )
+        if archive.returncode != 0:
+            raise RuntimeError(f"commit {commit} is not in this clone ({archive.stderr.decode().strip()}); clone fully")
+        subprocess.run(["tar", "-x", "-C", str(repository)], input=archive.stdout, check=True)
+
+
+def release(repository: Path, tag: str, commit: str | None = None) -> None:
+    """Replace the repository's tree with the template (its working tree, or `commit`), commit and tag it."""
+    if not (repository / ".git").exists():
+        repository.mkdir(parents=True, exist_ok=True)
+        git("init", "--quiet", cwd=repository)
+    _checkout(repository, commit)
     git("add", "--all", cwd=repository)
     git("commit", "--quiet", "--allow-empty", "--message", f"Release {tag}", cwd=repository)
     git("tag", tag, cwd=repository)
-
-
-def replace_in(path: str, old: str, new: str) -> Edit:
-    """An edit that replaces `old` (which must be there) with `new` in one template file."""
-
-    def edit(repository: Path) -> None:
-        target = repository / path
-        text = target.read_text(encoding="utf-8")
-        if old not in text:
-            raise AssertionError(f"{old!r} is not in {target}")
-        target.write_text(text.replace(old, new), encoding="utf-8")
-
-    return edit

@@ -32,21 +32,68 @@ REFUSED = [
     ("project_description", "one\ntwo", "project_description: must be one line"),
     ("author_email", "a@b", "author_email: must be a valid email address"),
     ("author_email", "x@example.com\nBcc: y@example.com", "author_email: must be a valid email address"),
-    ("resource_name", "class", "resource_name: must be lowercase snake_case"),
-    ("resource_name", "order_", "resource_name: must be lowercase snake_case (single underscores"),
-    ("resource_name", "1st_item", "resource_name: must be lowercase snake_case"),
-    ("resource_name", "models", 'resource_name: "models" is reserved'),
-    ("resource_name", JINJA, "resource_name: must be lowercase snake_case"),
-    ("resource_name", "straße", "resource_name: must be lowercase snake_case"),
-    ("resource_plural", "products; DROP TABLE x", "resource_plural: must be lowercase snake_case"),
-    ("resource_fields", "name:str,", "resource_fields: a field is empty: remove the trailing or doubled comma"),
-    ("resource_fields", "name", "resource_fields: each field must look like name:type"),
-    ("resource_fields", "from:str", "resource_fields: field name 'from' is a Python keyword"),
-    ("resource_fields", 'name:str="open', "resource_fields: a quoted default must end with a double quote"),
-    ("resource_fields", f"{JINJA}:str", "resource_fields: a field name must be lowercase snake_case"),
-    ("resource_fields", "price:decimal(2,5)", "resource_fields: decimal size must be (precision,scale)"),
-    ("resource_fields", "n:int=99999999999", "resource_fields: default '99999999999' is not a valid int"),
-    ("resource_fields", "name:str(10)=" + "x" * 11, "resource_fields: a text default must be at most 10 characters"),
+]
+
+
+def _one(fields: str, name: str = "product") -> list[dict[str, str]]:
+    return [{"name": name, "fields": fields}]
+
+
+def _two(first: str, second: str) -> list[dict[str, str]]:
+    return [{"name": "customer", "fields": first}, {"name": "order", "fields": second}]
+
+
+# (resources, the one-line refusal, which quotes the offending name or spec)
+RESOURCES_REFUSED = [
+    (_one("a:int", "class"), "resources[0] (class): name must be lowercase snake_case", '"class"'),
+    (_one("a:int", "order_"), "resources[0] (order_): name must be lowercase snake_case", '"order_"'),
+    (_one("a:int", "1st_item"), "name must be lowercase snake_case", '"1st_item"'),
+    (_one("a:int", "models"), 'resources[0] (models): name "models" is reserved', '"models"'),
+    (_one("a:int", JINJA), "name must be lowercase snake_case", json.dumps(JINJA)),
+    (_one("a:int", "straße"), "name must be lowercase snake_case", '"straße"'),
+    (
+        [{"name": "product", "plural": "products; DROP TABLE x", "fields": "a:int"}],
+        "resources[0] (product): plural must be lowercase snake_case",
+        '"products; DROP TABLE x"',
+    ),
+    (_one("name:str,"), "fields: a field is empty: remove the trailing or doubled comma", "'name:str,'"),
+    (_one("name"), "fields: each field must look like name:type", "'name'"),
+    (_one("from:str"), "fields: field name 'from' is a Python keyword", "'from:str'"),
+    (_one('name:str="open'), "fields: a quoted default must end with a double quote", "'name:str=\"open'"),
+    (_one(f"{JINJA}:str"), "fields: a field name must be lowercase snake_case", repr(f"{JINJA}:str")),
+    (_one("price:decimal(2,5)"), "fields: decimal size must be (precision,scale)", "'price:decimal(2,5)'"),
+    (_one("n:int=99999999999"), "fields: default '99999999999' is not a valid int", "'n:int=99999999999'"),
+    (_one("name:str(10)=" + "x" * 11), "a text default must be at most 10 characters", "'name:str(10)=xxxxxxxxxxx'"),
+    (
+        _two("name:str", "buyer:ref"),
+        "resources[1] (order): buyer_id references 'buyer', which is not a resource",
+        "'buyer'",
+    ),
+    (
+        _two("order:ref", "name:str"),
+        "resources[0] (customer): order_id references order, which is listed after it; move order before customer",
+        "order",
+    ),
+    (_two("order:ref", "customer:ref"), "refs form a cycle customer -> order -> customer", "customer -> order"),
+    (_one("parent:ref(product)"), "parent_id references its own resource and must be nullable (add ?)", "parent_id"),
+    (
+        _two("name:str", "customer:ref{on_delete=set_null}"),
+        "on_delete=set_null needs a nullable ref: add ?",
+        "'customer",
+    ),
+    (_one("stock:int{ge=0}=-1"), "the default -1 breaks ge=0", "'stock:int{ge=0}=-1'"),
+    (_one('code:str(3){pattern="^[A-Z]{3}$"}=abc'), "the default does not match the pattern", "=abc'"),
+    (_one('code:str{pattern="(?<=x)y"}'), "a pattern may not use lookaround", "(?<=x)y"),
+    (_one("name:str="), "the default is shorter than min_length 1 (add {min_length=0} to allow '')", "'name:str='"),
+    (_one("rating:int{ge=1,le=5,ge=2}"), "rule ge appears twice", "'rating:int{ge=1,le=5,ge=2}'"),
+    (_one("status:enum(a|b)=c"), "the default must be one of a|b", "'status:enum(a|b)=c'"),
+    (
+        _one("price:str{ge=0}"),
+        "rule ge applies to int, float, decimal, date, datetime fields, not str",
+        "'price:str{ge=0}'",
+    ),
+    ([{"name": f"r{index}", "fields": "a:int"} for index in range(21)], "at most 20 resources", "(got 21)"),
+    (_two("name:str", "name:str") + _two("a:int", "b:int")[:1], "resources[2] (customer): name 'customer'", "customer"),
 ]
 
 # (question, value): answers kept as data, never evaluated or re-quoted into broken syntax.
@@ -57,9 +104,9 @@ ACCEPTED = [
     ("project_description", "y" * 2000),
     ("author_name", 'Zoë O\'Brien \\ "Ops"'),
     ("author_email", "o.brien+svc@example.co.uk"),
-    ("resource_name", "order_item"),
-    ("resource_fields", f'label:str(40)="a, b # {JINJA}", path:str(60)="C:\\temp\\x"'),
-    ("resource_fields", "type:str(20)=standard, match:int=0, case:bool=false"),
+    ("resources", _one("name:str", "order_item")),
+    ("resources", _one(f'label:str(40)="a, b # {JINJA}", path:str(60)="C:\\temp\\x"')),
+    ("resources", _one("type:str(20)=standard, match:int=0, case:bool=false")),
 ]
 
 
@@ -78,8 +125,24 @@ def test_hostile_answer_is_refused_in_one_line(
     assert not (tmp_path / "service" / "app").exists()
 
 
-@pytest.mark.parametrize(("question", "value"), ACCEPTED, ids=[f"{q}={v!r}"[:40] for q, v in ACCEPTED])
-def test_odd_answer_renders_a_service_that_parses(render: Render, question: str, value: str) -> None:
+@pytest.mark.parametrize(
+    ("resources", "rule", "quoted"), RESOURCES_REFUSED, ids=[rule[:40] for _, rule, _ in RESOURCES_REFUSED]
+)
+def test_hostile_resources_are_refused_in_one_line(
+    template_dir: Path, tmp_path: Path, resources: list[dict[str, str]], rule: str, quoted: str
+) -> None:
+    with pytest.raises(ValueError) as refused:
+        copy_template(template_dir, tmp_path / "service", answers("default", resources=resources))
+    text = str(refused.value)
+    assert rule in text
+    assert quoted in text
+    assert "question 'resources'" in text
+    assert "\n" not in text.strip()
+    assert not (tmp_path / "service" / "app").exists()
+
+
+@pytest.mark.parametrize(("question", "value"), ACCEPTED, ids=[f"{q}={v!r}"[:60] for q, v in ACCEPTED])
+def test_odd_answer_renders_a_service_that_parses(render: Render, question: str, value: object) -> None:
     project = render("default", **{question: value})
     assert parse_every_file(project) > 40
     ruff = Path(sys.executable).parent / "ruff"
@@ -98,7 +161,7 @@ def test_odd_answer_renders_a_service_that_parses(render: Render, question: str,
     }
     if question in kept_in:
         assert value in kept_in[question]
-    if JINJA in value:  # kept as text where it lands, never evaluated to 49
-        landed = readme if question != "resource_fields" else (project / "app/schemas/product.py").read_text()
+    if JINJA in str(value):  # kept as text where it lands, never evaluated to 49
+        landed = readme if question != "resources" else (project / "app/schemas/product.py").read_text()
         assert JINJA in landed
         assert "49" not in readme.splitlines()[0]

@@ -7,7 +7,7 @@ import yaml
 
 from extensions.filters import running_python
 from tests.generation import copy_template
-from tests.presets import answers
+from tests.presets import DEFAULT_FIELDS, answers
 
 BAD_ANSWERS = [
     ("project_name", "   ", "project_name: must not be empty"),
@@ -31,53 +31,58 @@ BAD_ANSWERS = [
     ("license", "GPL", "Invalid choice for 'license': 'GPL'"),
     ("python_version", "3.9", "Invalid choice for 'python_version': '3.9'"),
     (
-        "resource_name",
-        "Product",
-        'resource_name: must be lowercase snake_case (single underscores between words), start with a letter, at most 20 characters and not a Python keyword (got "Product")',
+        "resources",
+        [{"name": "Product", "fields": "name:str"}],
+        'resources[0] (Product): name must be lowercase snake_case (single underscores between words), start with a letter, at most 20 characters and not a Python keyword (got "Product")',
     ),
-    ("resource_name", "order-item", "resource_name: must be lowercase snake_case"),
-    ("resource_name", "class", "resource_name: must be lowercase snake_case"),
+    ("resources", [{"name": "order-item", "fields": "a:int"}], "resources[0] (order-item): name must be lowercase"),
+    ("resources", [{"name": "class", "fields": "a:int"}], "resources[0] (class): name must be lowercase snake_case"),
     (
-        "resource_name",
-        "models",
-        'resource_name: "models" is reserved because it would collide with a module or table of the service',
+        "resources",
+        [{"name": "models", "fields": "a:int"}],
+        'resources[0] (models): name "models" is reserved because it would collide with a module or table of the service',
     ),
-    ("resource_name", "app", 'resource_name: "app" is reserved'),
-    ("resource_name", "tests", 'resource_name: "tests" is reserved'),
-    ("resource_name", "alembic", 'resource_name: "alembic" is reserved'),
-    ("resource_plural", "Products", "resource_plural: must be lowercase snake_case"),
+    ("resources", [{"name": "app", "fields": "a:int"}], 'resources[0] (app): name "app" is reserved'),
+    ("resources", [{"name": "tests", "fields": "a:int"}], 'resources[0] (tests): name "tests" is reserved'),
+    ("resources", [{"name": "alembic", "fields": "a:int"}], 'resources[0] (alembic): name "alembic" is reserved'),
+    ("resources", [{"name": "item", "plural": "Items", "fields": "a:int"}], "resources[0] (item): plural must be"),
     (
-        "resource_plural",
-        "product",
-        "resource_plural: must differ from resource_name so modules do not collide; for an uncountable noun use a phrase such as product_items",
-    ),
-    ("resource_plural", "alembic_version", 'resource_plural: "alembic_version" is reserved'),
-    (
-        "resource_plural",
-        "x" * 25,
-        "resource_plural: must be lowercase snake_case (single underscores between words), start with a letter, at most 24 characters",
+        "resources",
+        [{"name": "product", "plural": "product", "fields": "a:int"}],
+        "resources[0] (product): plural must differ from the name so modules do not collide; for an uncountable noun use a phrase such as product_items",
     ),
     (
-        "resource_name",
-        "x" * 21,
-        "resource_name: must be lowercase snake_case (single underscores between words), start with a letter, at most 20 characters",
+        "resources",
+        [{"name": "item", "plural": "alembic_version", "fields": "a:int"}],
+        'resources[0] (item): plural "alembic_version" is reserved',
     ),
-    ("resource_fields", "", "resource_fields: the spec must list at least one field"),
     (
-        "resource_fields",
-        "name:strng",
-        "resource_fields: unknown type 'strng'; valid types: str, text, int, float, decimal, bool, date, datetime, uuid (got 'name:strng')",
+        "resources",
+        [{"name": "item", "plural": "x" * 25, "fields": "a:int"}],
+        "resources[0] (item): plural must be lowercase snake_case (single underscores between words), start with a letter, at most 24 characters",
     ),
-    ("resource_fields", "id:int", "resource_fields: field name 'id' is reserved"),
-    ("resource_fields", "name:str, name:text", "resource_fields: field 'name' is declared twice"),
-    ("resource_fields", "my field:str", "resource_fields: a field name must be lowercase snake_case"),
+    (
+        "resources",
+        [{"name": "x" * 21, "fields": "a:int"}],
+        "name must be lowercase snake_case (single underscores between words), start with a letter, at most 20 characters",
+    ),
+    ("resources", [{"name": "item", "fields": ""}], "resources[0] (item): fields is required and must be text"),
+    (
+        "resources",
+        [{"name": "item", "fields": "name:strng"}],
+        "resources[0] (item): fields: unknown type 'strng'; valid types: str, text, int, float, decimal, bool, date, datetime, uuid, email, enum, ref (got 'name:strng')",
+    ),
+    ("resources", [{"name": "item", "fields": "id:int"}], "resources[0] (item): fields: field name 'id' is reserved"),
+    ("resources", [{"name": "item", "fields": "a:str, a:text"}], "fields: field 'a' is declared twice"),
+    ("resources", [{"name": "item", "fields": "my field:str"}], "fields: a field name must be lowercase snake_case"),
+    ("resources", "product", 'resources: must be a non-empty list of {name, plural, fields} mappings (got "product")'),
 ]
 
 
 @pytest.mark.parametrize(
-    ("question", "value", "message"), BAD_ANSWERS, ids=[f"{q}={v!r}"[:40] for q, v, _ in BAD_ANSWERS]
+    ("question", "value", "message"), BAD_ANSWERS, ids=[f"{q}={v!r}"[:60] for q, v, _ in BAD_ANSWERS]
 )
-def test_bad_answer_is_refused(template_dir: Path, tmp_path: Path, question: str, value: str, message: str) -> None:
+def test_bad_answer_is_refused(template_dir: Path, tmp_path: Path, question: str, value: object, message: str) -> None:
     with pytest.raises(ValueError) as refused:
         copy_template(template_dir, tmp_path / "service", answers("default", **{question: value}))
     text = str(refused.value)
@@ -89,12 +94,20 @@ def test_bad_answer_is_refused(template_dir: Path, tmp_path: Path, question: str
 
 def test_defaults_are_derived_from_earlier_answers(template_dir: Path, tmp_path: Path) -> None:
     destination = tmp_path / "service"
-    copy_template(template_dir, destination, {"project_name": "Order Hub", "resource_name": "category"})
+    copy_template(template_dir, destination, {"project_name": "Order Hub"})
     saved = yaml.safe_load((destination / ".copier-answers.yml").read_text())
     assert saved["project_slug"] == "order-hub"
-    assert saved["resource_plural"] == "categories"
     assert saved["python_version"] == running_python()
-    assert saved["resource_fields"] == "name:str, description:text?, price:decimal, stock:int=0"
+    assert saved["resources"] == [{"name": "product", "fields": DEFAULT_FIELDS}]
+
+
+def test_a_plural_left_out_is_derived_and_the_answer_kept_as_given(template_dir: Path, tmp_path: Path) -> None:
+    destination = tmp_path / "service"
+    given = [{"name": "category", "fields": "name:str"}, {"name": "person", "fields": "category:ref"}]
+    copy_template(template_dir, destination, answers("default", resources=given))
+    assert yaml.safe_load((destination / ".copier-answers.yml").read_text())["resources"] == given
+    assert (destination / "app/api/v1/endpoints/categories.py").is_file()
+    assert (destination / "app/api/v1/endpoints/people.py").is_file()
 
 
 def test_project_name_defaults_to_the_destination_folder(template_dir: Path, tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extensions.fields import DEFAULT_SPEC
 from extensions.filters import SUPPORTED_PYTHONS
+from extensions.resources import parse_resources
 from tests.conftest import Render, Rendered
 from tests.parsing import parse_every_file
-from tests.presets import PRESETS, answers
+from tests.presets import DEFAULT_FIELDS, PRESETS, answers
 from tests.pythons import SUPPORTED
 
 COPIER_CONFIG = yaml.safe_load((Path(__file__).parents[1] / "copier.yml").read_text())
@@ -34,6 +34,10 @@ COMMON_FILES = {
     "alembic/env.py",
     "alembic/script.py.mako",
     "alembic/versions/0001_initial.py",
+    "app/repositories/base.py",
+    "app/schemas/listing.py",
+    "app/services/base.py",
+    "tests/helpers.py",
     "app/main.py",
     "app/api/deps.py",
     "app/api/health.py",
@@ -55,6 +59,7 @@ def _resource_files(name: str, plural: str) -> set[str]:
     return {
         f"app/models/{name}.py",
         f"app/schemas/{name}.py",
+        f"app/schemas/{name}_query.py",
         f"app/repositories/{name}.py",
         f"app/services/{name}.py",
         f"app/api/v1/endpoints/{plural}.py",
@@ -71,7 +76,9 @@ def test_preset_renders_a_complete_service(rendered: Rendered, preset: str) -> N
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     files = _files(project)
     assert files >= COMMON_FILES
-    assert _resource_files(answers["resource_name"], answers["resource_plural"]) <= files
+    for resource in parse_resources(answers["resources"]):
+        assert _resource_files(resource.name, resource.plural) <= files
+        assert f"alembic/versions/{resource.revision_file}.py" in files
     assert not any(name.endswith(".jinja") for name in files)
 
 
@@ -145,7 +152,7 @@ def test_multi_word_resource_names(rendered: Rendered) -> None:
     assert 'prefix="/order-items"' in endpoints
     assert "class OrderItem(EntityMixin, Base):" in (project / "app/models/order_item.py").read_text()
     assert '__tablename__ = "order_items"' in (project / "app/models/order_item.py").read_text()
-    assert 'URL = "/api/v1/order-items"' in (project / "tests/integration/test_order_items_api.py").read_text()
+    assert 'URL = "/api/v1/order-items"' in (project / "tests/samples/order_item.py").read_text()
 
 
 def test_an_answer_is_data_never_a_template(render: Render) -> None:
@@ -181,4 +188,4 @@ def test_migrations_are_never_rewritten_by_updates() -> None:
 
 def test_questionnaire_agrees_with_the_extensions() -> None:
     assert tuple(COPIER_CONFIG["python_version"]["choices"]) == SUPPORTED_PYTHONS == SUPPORTED
-    assert COPIER_CONFIG["resource_fields"]["default"] == DEFAULT_SPEC
+    assert COPIER_CONFIG["resources"]["default"] == [{"name": "product", "fields": DEFAULT_FIELDS}]

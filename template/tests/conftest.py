@@ -11,7 +11,8 @@ from alembic.config import Config
 from fastapi import FastAPI
 
 from app.core.config import PROJECT_ROOT, Settings, get_settings
-from app.db.executor import Database, open_database
+from app.db.connect import open_database
+from app.db.executor import Database
 from app.db.readiness import shipped_migrations
 from app.main import create_app
 

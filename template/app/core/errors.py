@@ -39,9 +39,10 @@ class DomainError(Exception):
 
     status = HTTPStatus.INTERNAL_SERVER_ERROR
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.errors = errors
 
 
 class NotFoundError(DomainError):
@@ -54,6 +55,20 @@ class ConflictError(DomainError):
     """The request conflicts with a constraint of stored data."""
 
     status = HTTPStatus.CONFLICT
+
+
+class ReferenceConflict(ConflictError):
+    """A write broke a foreign key: a referenced row is missing, or a deleted row is still referenced."""
+
+
+class InvalidReferenceError(DomainError):
+    """A body names a row that does not exist; the error locates the field."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+    def __init__(self, field: str, value: object) -> None:
+        message = f"No row with id {value} exists for {field}."
+        super().__init__(message, [FieldError(loc=["body", field], msg=message, type="reference_not_found")])
 
 
 class ServiceUnavailableError(DomainError):
@@ -76,7 +91,7 @@ def problem(request: Request, status: int, detail: str, errors: list[FieldError]
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     error = cast(DomainError, exc)
-    return problem(request, error.status, error.detail)
+    return problem(request, error.status, error.detail, error.errors)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.sql.base import Executable
 
 from app.core.config import Settings
-from app.core.errors import ConflictError, ServiceUnavailableError
+from app.core.errors import ConflictError, ReferenceConflict, ServiceUnavailableError
 from app.db.executor import Database, Executor, Params, Row
 
 
@@ -21,6 +21,8 @@ def _translated_errors() -> Iterator[None]:
     try:
         yield
     except sa.exc.IntegrityError as exc:
+        if "FOREIGN KEY" in str(exc.orig):
+            raise ReferenceConflict("The request conflicts with a reference between rows.") from exc
         raise ConflictError(f"The request conflicts with stored data ({exc.orig}).") from exc
     except (OSError, TimeoutError, sa.exc.OperationalError, sa.exc.TimeoutError) as exc:
         raise ServiceUnavailableError("The database is unavailable; retry later.") from exc

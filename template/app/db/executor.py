@@ -1,7 +1,7 @@
 """The executor: runs SQLAlchemy Core statements in one unit of work per service call.
 
 Repositories build statements with SQLAlchemy Core and hand them to an `Executor`; they never
-see a driver. Two backends serve that interface:
+see a driver. `app.db.connect.open_database()` picks one of the two backends that serve it:
 
 * `app.db.postgres` for `postgresql+asyncpg://`: each statement is compiled once for the asyncpg
   dialect and runs on asyncpg's own pool. SQLAlchemy's per-statement execution costs several
@@ -23,10 +23,7 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.sql.base import Executable
-
-from app.core.config import Settings
 
 Row = Mapping[str, Any]
 Params = Mapping[str, Any]
@@ -123,15 +120,3 @@ class UnitOfWork:
             await self._executor.finish(commit=exc_type is None)
         finally:
             await self._database.release(self._connection)
-
-
-async def open_database(settings: Settings) -> Database:
-    """The backend for `settings.database_url`."""
-    # Imported here: both backends import this module.
-    if sa.make_url(settings.database_url).drivername == "postgresql+asyncpg":
-        from app.db.postgres import AsyncpgDatabase
-
-        return await AsyncpgDatabase.connect(settings)
-    from app.db.engine import SqlAlchemyDatabase
-
-    return SqlAlchemyDatabase.from_settings(settings)

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.sql.base import Executable
 
 from app.core.config import Settings
-from app.core.errors import ConflictError, ServiceUnavailableError
+from app.core.errors import ConflictError, ReferenceConflict, ServiceUnavailableError
 from app.db.executor import Database, Executor, Params, Row
 
 if TYPE_CHECKING:
@@ -74,6 +74,8 @@ class StatementCompiler:
 
 def _translated(exc: Exception) -> Exception:
     """The domain error for a driver error, or the error itself."""
+    if isinstance(exc, asyncpg.ForeignKeyViolationError):
+        return ReferenceConflict(f"The request conflicts with a reference between rows ({exc.constraint_name}).")
     if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
         return ConflictError(f"The request conflicts with stored data ({exc.constraint_name or exc}).")
     if isinstance(exc, _CONNECTION_ERRORS):
