@@ -38,6 +38,9 @@ COMMON_FILES = {
     "app/schemas/listing.py",
     "app/services/base.py",
     "tests/helpers.py",
+    "tests/integration/test_resources_api.py",
+    "tests/unit/test_crud_service.py",
+    "tests/e2e/test_resources_server.py",
     "app/main.py",
     "app/api/deps.py",
     "app/api/health.py",
@@ -64,9 +67,6 @@ def _resource_files(name: str, plural: str) -> set[str]:
         f"app/services/{name}.py",
         f"app/api/v1/endpoints/{plural}.py",
         f"tests/samples/{name}.py",
-        f"tests/unit/test_{name}_service.py",
-        f"tests/integration/test_{plural}_api.py",
-        f"tests/e2e/test_{plural}_server.py",
     }
 
 

@@ -1,12 +1,16 @@
 """What the API tests share: rows created with their referenced rows, problem checks, listing by query."""
 
 import operator
+import pkgutil
 from collections.abc import Callable
 from importlib import import_module
 from types import ModuleType
 from typing import Any
 
 import httpx
+import pytest
+
+import tests.samples
 
 PROBLEM = "application/problem+json"
 # What each range filter keeps: `price__gte=v` keeps the rows whose price >= v.
@@ -21,6 +25,26 @@ RANGES: dict[str, Callable[[Any, Any], bool]] = {
 def samples(name: str) -> ModuleType:
     """The samples module of the resource `name` (tests/samples/<name>.py)."""
     return import_module(f"tests.samples.{name}")
+
+
+# Every resource's samples module, in the order the resources were added.
+RESOURCES = tuple(
+    sorted((samples(info.name) for info in pkgutil.iter_modules(tests.samples.__path__)), key=lambda m: m.E2E_N)
+)
+
+
+def each_resource() -> list[Any]:
+    """One pytest parameter per resource, named after it."""
+    return [pytest.param(module, id=module.NAME) for module in RESOURCES]
+
+
+def each(declaration: str) -> list[Any]:
+    """One pytest parameter per (resource, item) of a declaration of the samples modules (`EQUALITY`, ...)."""
+    return [
+        pytest.param(module, item, id=f"{module.NAME}-{item}")
+        for module in RESOURCES
+        for item in getattr(module, declaration)
+    ]
 
 
 async def parents(client: httpx.AsyncClient, name: str, n: int) -> dict[str, int]:

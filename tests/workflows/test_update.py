@@ -156,7 +156,7 @@ def test_make_resource_appends_a_resource_and_leaves_one_head(customers: Path) -
     assert result.returncode == 0, result.stdout + result.stderr
     assert answers_of(customers)["resources"] == [CUSTOMER, {"name": "order", "fields": ORDER_FIELDS}]
     assert conflicted_files(customers) == []
-    for path in ("app/models/order.py", "app/api/v1/endpoints/orders.py", "tests/integration/test_orders_api.py"):
+    for path in ("app/models/order.py", "app/api/v1/endpoints/orders.py", "tests/samples/order.py"):
         assert (customers / path).is_file(), path
     router = (customers / "app/api/v1/router.py").read_text()
     assert "router.include_router(reports.router)" in router
@@ -169,6 +169,18 @@ def test_make_resource_appends_a_resource_and_leaves_one_head(customers: Path) -
     assert set(revisions[head]) == {"0002_orders", "a1b2c3d4e5f6"}
     assert "fastapi-ms: alembic: joined the heads 0002_orders, a1b2c3d4e5f6" in result.stdout + result.stderr
     passes_its_own_checks(customers)
+
+
+def test_a_resource_appended_without_revisions_of_ones_own_chains_to_one_head(releases: Path, tmp_path: Path) -> None:
+    """No revision of the service's own: the new revision is the only head and no merge revision is written."""
+    project = copy_at(releases, tmp_path / "crm", "v0.3.0", "-d", f"resources={json.dumps([CUSTOMER])}")
+    grown = [CUSTOMER, {"name": "order", "fields": ORDER_FIELDS}]
+    code, output = update(project, "-d", f"resources={json.dumps(grown)}")
+    assert code == 0, output
+    assert heads(read_revisions(project / "alembic/versions")) == ["0002_orders"]
+    assert not list((project / "alembic/versions").glob("merge_*.py"))
+    assert conflicted_files(project) == []
+    assert answers_of(project)["resources"] == grown
 
 
 @pytest.mark.parametrize(
