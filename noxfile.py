@@ -80,9 +80,10 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Load-test the default preset on PostgreSQL with wrk and compare it to FastAPI's ceiling."""
+    """Load-test the default preset on PostgreSQL with wrk next to FastAPI's ceiling; time the richest copy."""
     install(session, "test")
     session.run("python", "-m", "tests.bench", *session.posargs)
+    session.run("python", "-m", "tests.copy_time")
 
 
 if __name__ == "__main__":

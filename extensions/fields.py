@@ -25,6 +25,7 @@ import re
 import uuid
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 try:
@@ -154,6 +155,7 @@ def _render(tokens: Any, choices: _Choices) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=256)
 def pattern_samples(pattern: str, min_length: int, max_length: int) -> tuple[str, ...]:
     """Up to SAMPLE_COUNT distinct strings that fully match `pattern` within the length bounds."""
     tokens = sre_parse.parse(pattern)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment
@@ -240,6 +241,20 @@ def _check_ref(
 
 def parse_resources(value: Any) -> list[Resource]:
     """The resources of an answer, checked as a whole; ResourceSpecError with the first broken rule."""
+    try:
+        key = json.dumps(value, sort_keys=True)
+    except TypeError:  # not an answer Copier could have given
+        return _parse(value)
+    return list(_parse_cached(key))
+
+
+@lru_cache(maxsize=16)
+def _parse_cached(key: str) -> tuple[Resource, ...]:
+    """Every template of a copy renders with the same answer: parse it once (Resources are immutable)."""
+    return tuple(_parse(json.loads(key)))
+
+
+def _parse(value: Any) -> list[Resource]:
     if not isinstance(value, list) or not value:
         raise ResourceSpecError(
             "resources: must be a non-empty list of {name, plural, fields} mappings"
