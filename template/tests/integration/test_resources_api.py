@@ -1,5 +1,6 @@
 """Every resource's contract over HTTP, driven by its samples module; the database is rolled back after each test."""
 
+import json
 from datetime import datetime
 from types import ModuleType
 from typing import Any
@@ -317,6 +318,24 @@ async def test_delete_returns_204_then_404(client: httpx.AsyncClient, m: ModuleT
     assert response.content == b""
     assert_problem(await client.get(f"{m.URL}/{created['id']}"), 404)
     assert_problem(await client.delete(f"{m.URL}/{created['id']}"), 404)
+
+
+# How the OpenAPI document states a rule; date and datetime bounds have no keyword, so their description does.
+RULE_KEYWORDS = (
+    *("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"),
+    *("minLength", "pattern", "enum", "Must be", '"format": "email"'),
+)
+
+
+@pytest.mark.parametrize("m", each_resource())
+async def test_openapi_documents_every_filter_and_rule(client: httpx.AsyncClient, m: ModuleType) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    parameters = {parameter["name"]: parameter for parameter in spec["paths"][m.URL]["get"]["parameters"]}
+    assert parameters.keys() == m.QUERY.model_fields.keys()
+    assert "pattern" in parameters["sort"]["schema"]
+    properties = spec["components"]["schemas"][m.CREATE.__name__]["properties"]
+    for field in {field for field, _, _ in m.BOUNDARIES}:
+        assert any(keyword in json.dumps(properties[field]) for keyword in RULE_KEYWORDS), properties[field]
 
 
 @pytest.mark.parametrize("m", each_resource())
