@@ -107,72 +107,6 @@ def is_identifier(value: str) -> bool:
     return bool(SNAKE_CASE.fullmatch(value)) and not keyword.iskeyword(value)
 
 
-# Module names of the generated service (and Alembic's table) that a resource must not shadow.
-RESERVED_RESOURCE_NAMES = (
-    "app",
-    "core",
-    "api",
-    "db",
-    "models",
-    "schemas",
-    "services",
-    "repositories",
-    "tests",
-    "alembic",
-    "main",
-    "deps",
-    "health",
-    "router",
-    "endpoints",
-    "base",
-    "session",
-    "config",
-    "errors",
-    "settings",
-    "pagination",
-    "types",
-    "executor",
-    "readiness",
-    "logging",
-    "samples",
-    "v1",
-    "test",
-    "conftest",
-    "alembic_version",
-)
-MAX_RESOURCE_NAME = 20
-MAX_RESOURCE_PLURAL = 24
-
-
-def _resource_name_rule(question: str, value: str, limit: int) -> str:
-    if not is_identifier(value) or len(value) > limit:
-        return (
-            f"{question}: must be lowercase snake_case (single underscores between words), start with a letter,"
-            f" at most {limit} characters and not a Python keyword (got {json.dumps(value, ensure_ascii=False)})"
-        )
-    if value in RESERVED_RESOURCE_NAMES:
-        return (
-            f"{question}: {json.dumps(value)} is reserved because it would collide with a module or table"
-            f" of the service; reserved: {', '.join(RESERVED_RESOURCE_NAMES)}"
-        )
-    return ""
-
-
-def resource_name_error(name: str) -> str:
-    """Why `name` cannot name a resource, or an empty string."""
-    return _resource_name_rule("resource_name", name, MAX_RESOURCE_NAME)
-
-
-def resource_plural_error(plural: str, name: str) -> str:
-    """Why `plural` cannot be the plural of `name`, or an empty string."""
-    if plural == name:
-        return (
-            f"resource_plural: must differ from resource_name so modules do not collide; for an uncountable"
-            f" noun use a phrase such as {name}_items (got {json.dumps(plural)})"
-        )
-    return _resource_name_rule("resource_plural", plural, MAX_RESOURCE_PLURAL)
-
-
 def quoted(value: Any) -> str:
     """`value` as a double-quoted string that TOML, YAML and JSON all read back verbatim."""
     return json.dumps(str(value), ensure_ascii=False)
@@ -240,6 +174,4 @@ class NamingExtension(Extension):
             python_call=python_call,
             python_import=python_import,
             running_python=running_python,
-            resource_name_error=resource_name_error,
-            resource_plural_error=resource_plural_error,
         )

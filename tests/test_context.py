@@ -5,7 +5,13 @@ from typing import Any
 import pytest
 
 from extensions.context import ContextUpdater
-from extensions.resources import MAX_RESOURCES, parse_resources, resources_error
+from extensions.resources import (
+    MAX_RESOURCES,
+    parse_resources,
+    resource_name_error,
+    resource_plural_error,
+    resources_error,
+)
 from tests.presets import DOMAIN_RESOURCES
 
 
@@ -40,6 +46,15 @@ def test_revisions_chain_in_list_order_and_refs_know_their_tables() -> None:
         ("product_id", "products", "RESTRICT"),
     ]
     assert resources[1].refs[0].target_table == "categories"  # a self-reference
+
+
+def test_resource_name_rules() -> None:
+    assert resource_name_error("order_item") == ""
+    assert resource_name_error("schemas").startswith('name "schemas" is reserved')
+    assert "at most 20 characters" in resource_name_error("a" * 21)
+    assert resource_plural_error("people", "person") == ""
+    assert "must differ from the name" in resource_plural_error("news", "news")
+    assert resource_plural_error("alembic_version", "alembic_ver").startswith('plural "alembic_version" is reserved')
 
 
 def _named(*items: tuple[str, str]) -> list[dict[str, str]]:

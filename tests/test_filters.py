@@ -15,8 +15,6 @@ from extensions.filters import (
     python_string,
     python_tuple,
     quoted,
-    resource_name_error,
-    resource_plural_error,
     running_python,
     snake,
 )
@@ -101,15 +99,6 @@ def test_python_tuple_layout() -> None:
     exploded = python_tuple([f"field_{n}" for n in range(20)], "X = ")
     assert exploded.splitlines()[0] == "X = (" and exploded.splitlines()[-1] == ")"
     assert ast.literal_eval(exploded.removeprefix("X = ")) == tuple(f"field_{n}" for n in range(20))
-
-
-def test_resource_name_rules() -> None:
-    assert resource_name_error("order_item") == ""
-    assert resource_name_error("schemas").startswith('resource_name: "schemas" is reserved')
-    assert "at most 20 characters" in resource_name_error("a" * 21)
-    assert resource_plural_error("people", "person") == ""
-    assert "must differ from resource_name" in resource_plural_error("news", "news")
-    assert resource_plural_error("alembic_version", "alembic_ver").startswith('resource_plural: "alembic_version"')
 
 
 def test_words_spell_non_ascii_letters() -> None:
