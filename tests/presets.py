@@ -14,7 +14,10 @@ DEFAULT_FIELDS = "name:str(120), description:text?, price:decimal(12,2){ge=0}, s
 EXAMPLE_FIELDS = "title:str, due:date?, done:bool=false, weight:float?, ref:uuid, body:text?"
 
 DOMAIN_RESOURCES = [
-    {"name": "customer", "fields": "name:str(120), email:email!, tier:enum(basic|gold|platinum)=basic"},
+    {
+        "name": "customer",
+        "fields": "name:str(120), email:email!, tier:enum(basic|gold|platinum)=basic, vip:bool=false, ref:uuid?!",
+    },
     {"name": "category", "plural": "categories", "fields": "name:str(60)!, parent:ref(category){on_delete=set_null}?"},
     {
         "name": "product",
@@ -31,7 +34,13 @@ DOMAIN_RESOURCES = [
             " note:text?"
         ),
     },
-    {"name": "order_line", "fields": "order:ref{on_delete=cascade}, product:ref, quantity:int{gt=0,le=1000}=1"},
+    {
+        "name": "order_line",
+        "fields": (
+            "order:ref{on_delete=cascade}, product:ref, quantity:int{gt=0,le=1000}=1,"
+            " discount:decimal(5,2){ge=0,lt=100}=0"
+        ),
+    },
 ]
 
 PRESETS: dict[str, dict[str, Any]] = {

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from extensions.context import ContextUpdater
+from extensions.fields import ON_DELETE, RULES, TYPES
 from extensions.resources import (
     MAX_RESOURCES,
     parse_resources,
@@ -130,3 +131,12 @@ def test_hook_adds_the_parsed_resources_and_the_field_types() -> None:
 def test_hook_leaves_invalid_lists_to_the_validator() -> None:
     context = _hook({"resources": _named(("product", "name:nope"))})
     assert "parsed_resources" not in context
+
+
+def test_the_domain_preset_covers_every_type_rule_and_on_delete() -> None:
+    resources = parse_resources(DOMAIN_RESOURCES)
+    fields = [field for resource in resources for field in resource.fields]
+    assert {field.type for field in fields} == set(TYPES)
+    assert {rule for field in fields for rule, _ in field.rules} == set(RULES)
+    assert {field.on_delete for field in fields if field.type == "ref"} == set(ON_DELETE.values())
+    assert any(field.target == resource.name for resource in resources for field in resource.refs)  # a self-reference
