@@ -82,8 +82,8 @@ def docs(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Load-test the default preset on PostgreSQL with wrk next to FastAPI's ceiling; time the richest copy."""
     install(session, "test")
-    session.run("python", "-m", "tests.bench", *session.posargs)
     session.run("python", "-m", "tests.copy_time")
+    session.run("python", "-m", "tests.bench", *session.posargs)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,17 @@
-"""Load benchmark: the default preset on PostgreSQL under wrk, next to a bare FastAPI ceiling.
+"""Load benchmark: the default preset plus a referencing resource on PostgreSQL under wrk, next to a FastAPI ceiling.
 
     python -m tests.bench [--duration SECONDS] [--warmup SECONDS] [--keep] [--quiet-servers]
 
-Generates the default preset, installs it with uv, migrates a fresh PostgreSQL database (the
-server in TEST_DATABASE_URL, else the local one) and seeds it. Each app runs alone as one uvicorn
-worker on core 0; wrk (one thread) and the bench database's backends run on core 1. The ceiling
-is a one-route FastAPI app returning a constant, served by the same interpreter and flags: by
-default uvicorn's own logging, access log included, as `make run` serves the service.
+Generates the default preset with a second resource, reviews that reference products, installs
+it with uv, migrates a fresh PostgreSQL database (the server in TEST_DATABASE_URL, else the local
+one) and seeds both tables. Each app runs alone as one uvicorn worker on core 0; wrk (one thread)
+and the bench database's backends run on core 1. The ceiling is a one-route FastAPI app returning
+a constant, served by the same interpreter and flags: by default uvicorn's own logging, access log
+included, as `make run` serves the service.
 
 Prints a table and exits 1 when a target is missed: get by id >= 40 % of the ceiling's req/s,
-create >= 35 %, list >= 30 %, get by id at 256 connections >= 80 % of it at 64, no errors.
+create >= 35 %, create with a reference >= 35 %, list >= 30 %, list with filters and a multi-key
+sort >= 90 % of the plain list, get by id at 256 connections >= 80 % of it at 64, no errors.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from uv import find_uv_bin
 from tests.gates import GateFailed, project_env, run
 from tests.generation import generate
 from tests.postgres import SERVER_URL_VARIABLE, fresh_database, with_database
-from tests.presets import answers
+from tests.presets import DEFAULT_FIELDS, answers
 from tests.pythons import interpreter
 
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -46,8 +48,17 @@ LUA_DIR = Path(__file__).with_name("bench")
 SERVER_CORE = "0"
 CLIENT_CORE = "1"
 ROWS = 10_000
+REVIEWS = 5_000
 POOL_SIZE = 64  # one pooled connection per wrk connection at 64; beyond that requests queue FIFO
 RESOURCE_PATH = "/api/v1/products"
+REVIEW_PATH = "/api/v1/reviews"
+# The default product, and reviews whose create checks a foreign key to it.
+RESOURCES = (
+    {"name": "product", "fields": DEFAULT_FIELDS},
+    {"name": "review", "fields": "product:ref{on_delete=cascade}, rating:int{ge=1,le=5}, note:text?"},
+)
+# Half of the seeded products: price >= 400 keeps 600 of every 1,000, stock <= 449 then 500 of those 600.
+FILTERED_LIST = f"{RESOURCE_PATH}?price__gte=400&stock__lte=449&sort=-price,name&limit=20"
 UVICORN_FLAGS = ("--loop", "uvloop", "--http", "httptools")
 QUIET_FLAGS = ("--no-access-log", "--log-level", "warning")
 SERVER_ERROR_MARKERS = ("Exception in ASGI application", "Unhandled error")
@@ -76,6 +87,19 @@ SELECT 'Product ' || g,
 FROM generate_series(1, $1::int) AS g
 """
 
+# $1 reviews spread over the $3 products from id $2 on.
+REVIEW_SEED_SQL = """
+INSERT INTO reviews (product_id, rating, note, created_at, updated_at)
+SELECT $2::bigint + g % $3::int,
+       1 + g % 5,
+       CASE WHEN g % 2 = 0 THEN NULL ELSE 'Review ' || g END,
+       now() - make_interval(secs => g),
+       now() - make_interval(secs => g)
+FROM generate_series(1, $1::int) AS g
+"""
+
+VACUUM_SQL = "VACUUM (ANALYZE) products, reviews"
+
 
 class BenchError(Exception):
     """The benchmark could not run; the message says why."""
@@ -90,20 +114,25 @@ class Scenario:
     path: str
     connections: int = 64
     script: str | None = None
+    product_ids: bool = False  # the script takes the first and last seeded product id
 
 
 CEILING = Scenario("ceiling", "ceiling (constant JSON)", "/")
 SCENARIOS = (
-    Scenario("get", "GET by id", RESOURCE_PATH, script="get_by_id.lua"),
+    Scenario("get", "GET by id", RESOURCE_PATH, script="get_by_id.lua", product_ids=True),
     Scenario("list", "GET list ?limit=20", f"{RESOURCE_PATH}?limit=20"),
+    Scenario("list-filtered", "GET list filter+sort", FILTERED_LIST),
     Scenario("create", "POST create", RESOURCE_PATH, script="create.lua"),
-    Scenario("get-256", "GET by id", RESOURCE_PATH, connections=256, script="get_by_id.lua"),
+    Scenario("create-ref", "POST create with a ref", REVIEW_PATH, script="create_review.lua", product_ids=True),
+    Scenario("get-256", "GET by id", RESOURCE_PATH, connections=256, script="get_by_id.lua", product_ids=True),
 )
 # (scenario, baseline, minimum share of the baseline's req/s)
 RATIO_TARGETS = (
     ("get", "ceiling", 0.40),
     ("create", "ceiling", 0.35),
+    ("create-ref", "ceiling", 0.35),
     ("list", "ceiling", 0.30),
+    ("list-filtered", "list", 0.90),
     ("get-256", "get", 0.80),
 )
 
@@ -191,7 +220,7 @@ def wrk_command(load: Load, base_url: str, scenario: Scenario, seconds: int) -> 
     if scenario.script is not None:
         command += ["-s", str(LUA_DIR / scenario.script)]
     command.append(base_url + scenario.path)
-    if scenario.script == "get_by_id.lua":
+    if scenario.product_ids:
         command += ["--", str(load.id_range[0]), str(load.id_range[1])]
     return command
 
@@ -313,18 +342,19 @@ def serve(project: Path, app: str, *, load: Load, cwd: Path, env: dict[str, str]
         stop(process)
 
 
-async def seed(dsn: str, rows: int) -> tuple[int, int]:
-    """Insert `rows` products in one statement, vacuum and analyze them; the first and last id."""
+async def seed(dsn: str, rows: int, reviews: int) -> tuple[int, int]:
+    """Insert `rows` products, then `reviews` reviews of them, vacuum and analyze; the first and last product id."""
     connection = await asyncpg.connect(dsn)
     try:
         await connection.execute(SEED_SQL, rows)
-        await connection.execute("VACUUM (ANALYZE) products")
         bounds = await connection.fetchrow("SELECT min(id) AS first, max(id) AS last FROM products")
+        first, last = (int(bounds["first"]), int(bounds["last"])) if bounds and bounds["first"] else (0, -1)
+        if last - first + 1 != rows:
+            raise BenchError(f"expected {rows} consecutive ids after seeding, got {first}..{last}")
+        await connection.execute(REVIEW_SEED_SQL, reviews, first, rows)
+        await connection.execute(VACUUM_SQL)
     finally:
         await connection.close()
-    first, last = (int(bounds["first"]), int(bounds["last"])) if bounds and bounds["first"] else (0, -1)
-    if last - first + 1 != rows:
-        raise BenchError(f"expected {rows} consecutive ids after seeding, got {first}..{last}")
     return first, last
 
 
@@ -342,10 +372,10 @@ async def backend_pids(dsn: str) -> list[int]:
 
 
 async def vacuum(dsn: str) -> None:
-    """Vacuum and analyze the products table now, so autovacuum does not wake up during a later run."""
+    """Vacuum and analyze the seeded tables now, so autovacuum does not wake up during a later run."""
     connection = await asyncpg.connect(dsn)
     try:
-        await connection.execute("VACUUM (ANALYZE) products")
+        await connection.execute(VACUUM_SQL)
     finally:
         await connection.close()
 
@@ -362,9 +392,9 @@ def pin_backends(dsn: str, taskset: str) -> None:
 
 
 def install(workdir: Path) -> Path:
-    """Generate the default preset into `workdir` and install it; the project folder."""
+    """Generate the default preset with RESOURCES into `workdir` and install it; the project folder."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    project = generate(workdir / "service", answers("default", python_version=version))
+    project = generate(workdir / "service", answers("default", python_version=version, resources=list(RESOURCES)))
     run("install", [find_uv_bin(), "sync", "--python", interpreter(version)], project, project_env())
     return project
 
@@ -374,8 +404,8 @@ def prepare_database(project: Path, database_url: str) -> tuple[int, int]:
     uv = [find_uv_bin(), "run", "--frozen", "--no-sync"]
     run("alembic upgrade", [*uv, "alembic", "upgrade", "head"], project, project_env(DATABASE_URL=database_url))
     started = time.perf_counter()
-    id_range = asyncio.run(seed(with_database(database_url, "postgresql"), ROWS))
-    print(f"--- seeded {ROWS:,} rows in {time.perf_counter() - started:.2f} s", flush=True)
+    id_range = asyncio.run(seed(with_database(database_url, "postgresql"), ROWS, REVIEWS))
+    print(f"--- seeded {ROWS:,} products and {REVIEWS:,} reviews in {time.perf_counter() - started:.2f} s", flush=True)
     return id_range
 
 
