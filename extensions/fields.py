@@ -856,7 +856,11 @@ def field_spec_error(spec: str) -> str:
 
 
 class FieldSpecExtension(Extension):
-    """Registers `field_spec_error` for the questionnaire's validator."""
+    """Registers `field_spec_error` for templates; listed so that resources.py can import this module.
+
+    copier-template-extensions makes a file importable (`from .fields import ...`) only once it has
+    loaded it as an extension, so this entry must come before extensions/resources.py.
+    """
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)

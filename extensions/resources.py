@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment
 from jinja2.ext import Extension
 
-from .fields import Field, FieldSpecError, parse_fields
+from .fields import Check, Field, FieldSpecError, parse_fields
 from .filters import is_identifier, kebab, pascal, pluralize
 
 MAX_RESOURCES = 20
@@ -96,7 +96,7 @@ class Resource:
         return [field for field in self.fields if field.type == "ref"]
 
     @property
-    def checks(self) -> list[Any]:
+    def checks(self) -> list[Check]:
         """Every CHECK constraint of the table, in field order."""
         return [check for field in self.fields for check in field.checks(self.table)]
 
