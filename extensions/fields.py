@@ -6,13 +6,13 @@ quotes belongs to its field):
     spec     := field ("," field)*
     field    := name ":" type ["(" argument ")"] ["{" rule ("," rule)* "}"] modifier* ["=" default]
     argument := a str length, a decimal (precision,scale), an enum's values a|b|c, a ref's target
-    rule     := ge|gt|le|lt "=" bound | min_length "=" n | pattern "=" "regex" | on_delete "=" action
+    rule     := ge|gt|le|lt "=" bound | min_length "=" n | pattern "=" "regex" | on_delete "=" action | index
     modifier := "?" (nullable) | "!" (unique)
     default  := a literal of the field's type; str and text defaults may be "double-quoted"
 
 Examples: ``name:str(120)!``, ``price:decimal(12,2){ge=0}``, ``stock:int{ge=0}=0``,
 ``code:str(3){pattern="^[A-Z]{3}$"}!``, ``status:enum(draft|published)=draft``, ``customer:ref``,
-``parent:ref(category){on_delete=set_null}?``.
+``parent:ref(category){on_delete=set_null}?``, ``published_on:date{index}?``.
 """
 
 from __future__ import annotations
@@ -60,6 +60,8 @@ RULES: dict[str, tuple[str, ...]] = {
     "pattern": ("str",),
     "on_delete": ("ref",),
 }
+# `{index}` takes no value; a ref is indexed anyway, and a text value may not fit in a btree page.
+INDEXABLE_TYPES = tuple(type_ for type_ in TYPES if type_ not in ("text", "ref"))
 ON_DELETE = {"restrict": "RESTRICT", "cascade": "CASCADE", "set_null": "SET NULL"}
 _OPERATORS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
 
@@ -198,6 +200,7 @@ class Field:
     choices: tuple[str, ...] = ()  # enum only
     target: str = ""  # ref only: the referenced resource's name
     target_table: str = ""  # ref only: its table, once the whole list is resolved
+    index: bool = False  # {index}: an index on the column, for the lists that filter or sort by it
 
     def rule(self, name: str) -> str | None:
         """The canonical value of one rule, or None."""
@@ -210,6 +213,11 @@ class Field:
         if explicit is not None:
             return int(explicit)
         return 1 if self.type == "str" and not self.nullable else 0
+
+    @property
+    def indexed(self) -> bool:
+        """Whether the column gets its own index: a ref always, any other field when it says {index}."""
+        return self.index or self.type == "ref"
 
     @property
     def on_delete(self) -> str:
@@ -654,10 +662,19 @@ def _rules(field: Field, text: str | None, item: str) -> Field:
     if text is None:
         return field
     found: dict[str, str] = {}
+    index = False
     for part in split_items(text):
         key, equals, raw = (piece.strip() for piece in part.partition("="))
+        if key == "index":
+            if equals or index:
+                raise _error("index takes no value and appears once: write {index}", item)
+            _check_index(field, item)
+            index = True
+            continue
         if key not in RULES or not equals:
-            raise _error(f"a rule must be one of {', '.join(RULES)} written as rule=value, as in {{ge=0}}", item)
+            raise _error(
+                f"a rule must be one of {', '.join(RULES)} written as rule=value, as in {{ge=0}}, or index", item
+            )
         if field.type not in RULES[key]:
             raise _error(f"rule {key} applies to {', '.join(RULES[key])} fields, not {field.type}", item)
         if key in found:
@@ -666,9 +683,19 @@ def _rules(field: Field, text: str | None, item: str) -> Field:
     if ("ge" in found and "gt" in found) or ("le" in found and "lt" in found):
         raise _error("use one lower bound (ge or gt) and one upper bound (le or lt)", item)
     ordered = tuple((key, found[key]) for key in RULES if key in found)
-    checked = replace(field, rules=ordered)
+    checked = replace(field, rules=ordered, index=index)
     _check_range(checked, item)
     return checked
+
+
+def _check_index(field: Field, item: str) -> None:
+    """Refuse an {index} the column cannot have or already has."""
+    if field.type == "ref":
+        raise _error("a ref is always indexed: drop index", item)
+    if field.unique:
+        raise _error("a unique field is indexed by its constraint: drop index", item)
+    if field.type not in INDEXABLE_TYPES:
+        raise _error(f"index applies to {', '.join(INDEXABLE_TYPES)} fields, not {field.type}", item)
 
 
 def _rule_value(field: Field, key: str, raw: str, item: str) -> str:

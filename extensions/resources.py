@@ -96,6 +96,11 @@ class Resource:
         return [field for field in self.fields if field.type == "ref"]
 
     @property
+    def indexed_fields(self) -> list[Field]:
+        """Fields with an index of their own: every ref, and the fields that say {index}."""
+        return [field for field in self.fields if field.indexed]
+
+    @property
     def checks(self) -> list[Check]:
         """Every CHECK constraint of the table, in field order."""
         return [check for field in self.fields for check in field.checks(self.table)]

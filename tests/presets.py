@@ -22,14 +22,14 @@ DOMAIN_RESOURCES = [
     {
         "name": "product",
         "fields": (
-            'code:str(3){pattern="^[A-Z]{3}$"}!, name:str(120){min_length=3}, price:decimal(12,2){ge=0},'
+            'code:str(3){pattern="^[A-Z]{3}$"}!, name:str(120){min_length=3}, price:decimal(12,2){ge=0,index},'
             " rating:int{ge=1,le=5}?, category:ref{on_delete=restrict}, released:date{ge=2000-01-01}?"
         ),
     },
     {
         "name": "order",
         "fields": (
-            "customer:ref{on_delete=cascade}, status:enum(draft|placed|shipped)=draft,"
+            "customer:ref{on_delete=cascade}, status:enum(draft|placed|shipped){index}=draft,"
             " placed_at:datetime{ge=2020-01-01T00:00:00+00:00}?, total:decimal(12,2){ge=0}=0, weight:float{gt=0}?,"
             " note:text?"
         ),

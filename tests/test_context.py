@@ -133,10 +133,11 @@ def test_hook_leaves_invalid_lists_to_the_validator() -> None:
     assert "parsed_resources" not in context
 
 
-def test_the_domain_preset_covers_every_type_rule_and_on_delete() -> None:
+def test_the_domain_preset_covers_every_type_rule_index_and_on_delete() -> None:
     resources = parse_resources(DOMAIN_RESOURCES)
     fields = [field for resource in resources for field in resource.fields]
     assert {field.type for field in fields} == set(TYPES)
     assert {rule for field in fields for rule, _ in field.rules} == set(RULES)
+    assert any(field.index for field in fields)
     assert {field.on_delete for field in fields if field.type == "ref"} == set(ON_DELETE.values())
     assert any(field.target == resource.name for resource in resources for field in resource.refs)  # a self-reference

@@ -159,6 +159,14 @@ def test_relations_rules_and_the_new_types() -> None:
     assert (mail.input_type("Post"), mail.python_type, mail.length) == ("EmailStr", "str", 320)
 
 
+def test_index_marks_a_column_for_its_own_index() -> None:
+    price, day, owner, plain = parse_fields("price:decimal(12,2){ge=0,index}, day:date{ index }?, owner:ref, n:int")
+    assert (price.index, price.indexed, price.rules) == (True, True, (("ge", "0.00"),))
+    assert (day.indexed, day.nullable, day.constraints) == (True, True, [])
+    assert (owner.index, owner.indexed) == (False, True)  # every ref has its index anyway
+    assert not plain.indexed
+
+
 def test_rule_order_does_not_change_the_meaning() -> None:
     assert parse_fields("a:int{ge=1,le=5}") == parse_fields("a:int{ le=5, ge=1 }")
 
@@ -187,6 +195,11 @@ def test_min_length_zero_keeps_the_empty_string() -> None:
         ("a:ref{on_delete=nothing}", "on_delete must be one of restrict, cascade, set_null"),
         ("a:ref{on_delete=set_null}", "on_delete=set_null needs a nullable ref: add ?"),
         ("a:int{on_delete=cascade}", "rule on_delete applies to ref fields, not int"),
+        ("a:int{index=true}", "index takes no value and appears once: write {index}"),
+        ("a:int{index,index}", "index takes no value and appears once: write {index}"),
+        ("a:ref{index}", "a ref is always indexed: drop index"),
+        ("a:str{index}!", "a unique field is indexed by its constraint: drop index"),
+        ("a:text{index}", "index applies to str, int, float, decimal, bool, date, datetime, uuid, email, enum fields"),
         ("a:ref=1", "a ref cannot have a default"),
         ("a_id:ref", "name a ref after what it references: a:ref gives the column a_id"),
         ("a:ref(Not-A-Name)", "a ref target must be a resource name"),

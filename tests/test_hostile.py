@@ -86,6 +86,7 @@ RESOURCES_REFUSED = [
     (_one('code:str{pattern="(?<=x)y"}'), "a pattern may not use lookaround", "(?<=x)y"),
     (_one("name:str="), "the default is shorter than min_length 1 (add {min_length=0} to allow '')", "'name:str='"),
     (_one("rating:int{ge=1,le=5,ge=2}"), "rule ge appears twice", "'rating:int{ge=1,le=5,ge=2}'"),
+    (_one("note:text{index}"), "index applies to str, int, float", "'note:text{index}'"),
     (_one("status:enum(a|b)=c"), "the default must be one of a|b", "'status:enum(a|b)=c'"),
     (
         _one("price:str{ge=0}"),
