@@ -71,7 +71,10 @@ RESERVED_NAMES: dict[str, str] = {
     **dict.fromkeys(("metadata", "registry"), "SQLAlchemy's declarative base uses it"),
     **dict.fromkeys(PLAIN_TYPES, "it names a field type"),
     **dict.fromkeys(
-        ("sa", "mapped_column", "field_validator", "classmethod", "self", "cls", "sort", "limit", "offset"),
+        (
+            *("sa", "mapped_column", "field_validator", "classmethod", "self", "cls"),
+            *("sort", "limit", "offset", "include_total"),
+        ),
         "the generated model, schema and query classes use it",
     ),
     **dict.fromkeys(

@@ -76,6 +76,7 @@ def test_commas_inside_parentheses_braces_and_quotes_stay_in_their_field() -> No
         ("price:decimal(4,2)=100", "default '100' is not a valid decimal(4,2)"),
         ("price:decimal(10,2)=9.999", "default '9.999' is not a valid decimal(10,2)"),
         ("sa:int", "field name 'sa' is reserved: the generated model, schema and query classes use it"),
+        ("include_total:bool", "field name 'include_total' is reserved: the generated model, schema and query"),
         ("registry:str", "field name 'registry' is reserved: SQLAlchemy's declarative base uses it"),
         ("done:bool=yes", "default 'yes' is not a valid bool"),
         ("at:datetime=2024-01-01T00:00:00", "default '2024-01-01T00:00:00' is not a valid datetime"),

@@ -74,8 +74,8 @@ def _count(table: sa.Table, shape: Shape) -> sa.Select[Any]:
 
 
 @lru_cache(maxsize=1024)
-def _page(table: sa.Table, shape: Shape, sort: tuple[str, ...]) -> sa.Select[Any]:
-    """One page in `sort` order, each row carrying the total count (one round trip, not two)."""
+def _page(table: sa.Table, shape: Shape, sort: tuple[str, ...], counted: bool) -> sa.Select[Any]:
+    """One page in `sort` order; when `counted`, each row carries the total count (one round trip, not two)."""
     order = []
     for key in sort:
         column = table.c[key.removeprefix("-")]
@@ -83,8 +83,8 @@ def _page(table: sa.Table, shape: Shape, sort: tuple[str, ...]) -> sa.Select[Any
         order.append(column.desc().nulls_first() if key.startswith("-") else column.asc().nulls_last())
     if "id" not in (key.removeprefix("-") for key in sort):
         order.append(table.c.id.asc())
-    total = _count(table, shape).scalar_subquery().label(TOTAL)
-    page = sa.select(table, total).where(*_conditions(table, shape)).order_by(*order)
+    columns = [table, _count(table, shape).scalar_subquery().label(TOTAL)] if counted else [table]
+    page = sa.select(*columns).where(*_conditions(table, shape)).order_by(*order)
     return page.limit(sa.bindparam("limit")).offset(sa.bindparam("offset"))
 
 
@@ -136,11 +136,13 @@ class Repository:
         """The row with this id, or None."""
         return await self._executor.fetch_one(_get(self.table), {ROW_ID: row_id})
 
-    async def list(self, *, query: ListQuery) -> tuple[list[Row], int]:
-        """One page of the rows the query's filters select, in its sort order, and how many there are."""
+    async def list(self, *, query: ListQuery) -> tuple[list[Row], int | None]:
+        """One page of the rows the query's filters select, in its sort order, and how many there are (if asked)."""
         shape, params = _shape_and_params(query.filters())
-        statement = _page(self.table, shape, query.sort_keys)
+        statement = _page(self.table, shape, query.sort_keys, query.include_total)
         rows = await self._executor.fetch_all(statement, {**params, "limit": query.limit, "offset": query.offset})
+        if not query.include_total:
+            return rows, None
         if rows:
             return rows, int(rows[0][TOTAL])
         return rows, int(await self._executor.fetch_value(_count(self.table, shape), params))  # past the last page

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 MAX_SORT_KEYS = 3
 MAX_IN_VALUES = 100
 IN_SUFFIX = "__in"
-PAGING = frozenset({"limit", "offset", "sort"})
+PAGING = frozenset({"limit", "offset", "sort", "include_total"})
 
 
 def sort_field(keys: Any) -> Any:
@@ -42,6 +42,10 @@ class ListQuery(BaseModel):
     limit: int = Field(default=20, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=2**31 - 1)
     sort: str = "id"
+    include_total: bool = Field(
+        default=True,
+        description="false skips counting every matching row (the costly part of a large list); total is then null.",
+    )
 
     @model_validator(mode="before")
     @classmethod

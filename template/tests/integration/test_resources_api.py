@@ -176,6 +176,18 @@ async def test_list_pages_and_counts(client: httpx.AsyncClient, m: ModuleType) -
 
 
 @pytest.mark.parametrize("m", each_resource())
+async def test_list_skips_counting_when_asked(client: httpx.AsyncClient, m: ModuleType) -> None:
+    await create(client, m.NAME, 14)
+    counted = (await client.get(m.URL, params={"sort": "-id", "limit": 3})).json()
+    response = await client.get(m.URL, params={"sort": "-id", "limit": 3, "include_total": "false"})
+    assert response.status_code == 200
+    assert response.json() == {**counted, "total": None}
+    assert counted["total"] >= 1
+    body = assert_problem(await client.get(m.URL, params={"include_total": "maybe"}), 422)
+    assert _locations(body) == [["query", "include_total"]]
+
+
+@pytest.mark.parametrize("m", each_resource())
 async def test_list_sorts_by_several_keys(client: httpx.AsyncClient, m: ModuleType) -> None:
     rows = [await create(client, m.NAME, n) for n in (21, 22, 23, 24)]
     expected = sorted(rows, key=lambda row: row["id"])

@@ -67,6 +67,14 @@ async def test_list_builds_the_page(m: ModuleType) -> None:
 
 
 @pytest.mark.parametrize("m", RESOURCES)
+async def test_list_leaves_the_total_out_when_not_counted(m: ModuleType) -> None:
+    service, repository, _ = _service(m)
+    repository.list.return_value = ([_row(m, 1, 1)], None)
+    page = await service.list(query=m.QUERY(include_total=False))
+    assert (page.total, [item.id for item in page.items]) == (None, [1])
+
+
+@pytest.mark.parametrize("m", RESOURCES)
 async def test_create_stores_every_field(m: ModuleType) -> None:
     service, repository, database = _service(m)
     data = m.CREATE.model_validate(_payload(m, 3))
