@@ -94,6 +94,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "project_name": "Shop Service",
         "ci_provider": "gitlab",
         "resources": DOMAIN_RESOURCES,
+        "auth": "oidc",
     },
 }
 

@@ -43,6 +43,7 @@ class DomainError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
+        self.headers: dict[str, str] = {}  # sent with the problem, e.g. WWW-Authenticate
 
 
 class NotFoundError(DomainError):
@@ -91,7 +92,9 @@ def problem(request: Request, status: int, detail: str, errors: list[FieldError]
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     error = cast(DomainError, exc)
-    return problem(request, error.status, error.detail, error.errors)
+    response = problem(request, error.status, error.detail, error.errors)
+    response.headers.update(error.headers)
+    return response
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -1,0 +1,1 @@
+"""Who calls a route: bearer tokens verified against the issuer's keys, and the scopes they grant."""
