@@ -1,4 +1,4 @@
-"""The `resources` answer: a list of {name, plural, fields}, checked as a whole and resolved into Resources."""
+"""The `resources` answer: a list of {name, plural, fields, owned}, checked as a whole and resolved into Resources."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from .filters import is_identifier, kebab, pascal, pluralize
 MAX_RESOURCES = 20
 MAX_RESOURCE_NAME = 20
 MAX_RESOURCE_PLURAL = 24
-KEYS = ("name", "plural", "fields")
+KEYS = ("name", "plural", "fields", "owned")
+OWNER_COLUMN = "owner"  # an owned resource's column holding its creator's subject
 # Module names of the generated service (and Alembic's table) that a resource must not shadow.
 RESERVED_RESOURCE_NAMES = (
     *("app", "core", "api", "db", "models", "schemas", "services", "repositories", "tests", "alembic"),
@@ -39,6 +40,7 @@ class Resource:
     plural: str  # plural snake_case: table, endpoint module
     fields: tuple[Field, ...]
     index: int = 0  # position in the answer: the order of tables and migration revisions
+    owned: bool = False  # each row belongs to the caller who created it
 
     @property
     def class_name(self) -> str:
@@ -157,7 +159,9 @@ def _one(index: int, item: Any) -> Resource:
         raise ResourceSpecError(f"{where}: must be a mapping {{name, plural, fields}} (got {json.dumps(item)})")
     unknown = sorted(set(map(str, item)) - set(KEYS))
     if unknown:
-        raise ResourceSpecError(f"{where}: unknown key {unknown[0]!r}; a resource has name, plural (optional), fields")
+        raise ResourceSpecError(
+            f"{where}: unknown key {unknown[0]!r}; a resource has name, plural (optional), fields, owned (optional)"
+        )
     for key in ("name", "fields"):
         if not isinstance(item.get(key), str) or not item[key].strip():
             raise ResourceSpecError(f"{where}: {key} is required and must be text (got {json.dumps(item.get(key))})")
@@ -168,11 +172,16 @@ def _one(index: int, item: Any) -> Resource:
     reason = resource_name_error(name) or resource_plural_error(plural.strip(), name)
     if reason:
         raise ResourceSpecError(f"{where}: {reason}")
+    owned = item.get("owned", False)
+    if not isinstance(owned, bool):
+        raise ResourceSpecError(f"{where}: owned must be true or false (got {json.dumps(owned)})")
     try:
         fields = tuple(parse_fields(item["fields"]))
     except FieldSpecError as error:
         raise ResourceSpecError(f"{where}: fields: {error}") from None
-    return Resource(name=name, plural=plural.strip(), fields=fields, index=index)
+    if owned and any(field.name == OWNER_COLUMN for field in fields):
+        raise ResourceSpecError(f"{where}: an owned resource keeps its creator in {OWNER_COLUMN}: rename that field")
+    return Resource(name=name, plural=plural.strip(), fields=fields, index=index, owned=owned)
 
 
 def _check_unique(resources: list[Resource]) -> None:
@@ -281,9 +290,23 @@ def resources_error(value: Any) -> str:
     return ""
 
 
+def owned_without_auth_error(value: Any, auth: str) -> str:
+    """Why `auth` cannot serve the resources' owned rows (they need a caller), or an empty string."""
+    if auth != "none" or resources_error(value):
+        return ""
+    owned = [resource for resource in parse_resources(value) if resource.owned]
+    if not owned:
+        return ""
+    return (
+        f"resources[{owned[0].index}] ({owned[0].name}) is owned, and owned rows need a caller:"
+        " choose an auth other than none, or drop owned"
+    )
+
+
 class ResourcesExtension(Extension):
-    """Registers `resources_error` for the questionnaire's validator."""
+    """Registers `resources_error` and `owned_without_auth_error` for the questionnaire's validators."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.globals["resources_error"] = resources_error
+        environment.globals["owned_without_auth_error"] = owned_without_auth_error

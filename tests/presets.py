@@ -28,6 +28,7 @@ DOMAIN_RESOURCES = [
     },
     {
         "name": "order",
+        "owned": True,
         "fields": (
             "customer:ref{on_delete=cascade}, status:enum(draft|placed|shipped){index}=draft,"
             " placed_at:datetime{ge=2020-01-01T00:00:00+00:00}?, total:decimal(12,2){ge=0}=0, weight:float{gt=0}?,"

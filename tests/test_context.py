@@ -70,6 +70,10 @@ def _named(*items: tuple[str, str]) -> list[dict[str, str]]:
         (_named(*((f"r{index}", "a:int") for index in range(MAX_RESOURCES + 1))), "at most 20 resources (got 21)"),
         (["product"], 'resources[0]: must be a mapping {name, plural, fields} (got "product")'),
         ([{"name": "a", "fields": "x:int", "colour": 1}], "resources[0] (a): unknown key 'colour'"),
+        (
+            [{"name": "note", "fields": "owner:str", "owned": True}],
+            "resources[0] (note): an owned resource keeps its creator in owner: rename that field",
+        ),
         ([{"name": "product"}], "resources[0] (product): fields is required and must be text (got null)"),
         ([{"fields": "a:int"}], "resources[0]: name is required and must be text (got null)"),
         (_named(("Product", "a:int")), "resources[0] (Product): name must be lowercase snake_case"),

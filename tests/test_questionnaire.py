@@ -76,6 +76,12 @@ BAD_ANSWERS = [
     ("resources", [{"name": "item", "fields": "a:str, a:text"}], "fields: field 'a' is declared twice"),
     ("resources", [{"name": "item", "fields": "my field:str"}], "fields: a field name must be lowercase snake_case"),
     ("resources", "product", 'resources: must be a non-empty list of {name, plural, fields} mappings (got "product")'),
+    ("resources", [{"name": "item", "fields": "a:int", "owned": "yes"}], "resources[0] (item): owned must be true or"),
+    (
+        "resources",  # the default auth, none, has no caller to own a row
+        [{"name": "item", "fields": "a:int", "owned": True}],
+        "resources[0] (item) is owned, and owned rows need a caller: choose an auth other than none, or drop owned",
+    ),
 ]
 
 

@@ -13,6 +13,7 @@ from app.schemas.listing import ListQuery
 
 TOTAL = "_total"
 ROW_ID = "_row_id"
+OWNER = "_owner"
 _LIKE_ESCAPE = "\\"
 # A filter's shape: its parameter name and, for `__in`, how many values; for `__isnull`, which way.
 Shape = tuple[tuple[str, int | bool], ...]
@@ -26,9 +27,18 @@ def _by_id(table: sa.Table) -> sa.ColumnElement[bool]:
     return table.c.id == sa.bindparam(ROW_ID)
 
 
+def _owned(table: sa.Table, owned: bool) -> list[sa.ColumnElement[bool]]:
+    """The condition that keeps an owned resource to one owner's rows, when the call is scoped."""
+    return [table.c.owner == sa.bindparam(OWNER)] if owned else []
+
+
+def _params(owner: str | None, **params: Any) -> dict[str, Any]:
+    return params if owner is None else {**params, OWNER: owner}
+
+
 @lru_cache(maxsize=128)
-def _get(table: sa.Table) -> sa.Select[Any]:
-    return sa.select(table).where(_by_id(table))
+def _get(table: sa.Table, owned: bool) -> sa.Select[Any]:
+    return sa.select(table).where(_by_id(table), *_owned(table, owned))
 
 
 @lru_cache(maxsize=128)
@@ -39,14 +49,14 @@ def _insert(table: sa.Table) -> Executable:
 
 
 @lru_cache(maxsize=128)
-def _delete(table: sa.Table) -> Executable:
-    return sa.delete(table).where(_by_id(table)).returning(table.c.id)
+def _delete(table: sa.Table, owned: bool) -> Executable:
+    return sa.delete(table).where(_by_id(table), *_owned(table, owned)).returning(table.c.id)
 
 
 @lru_cache(maxsize=1024)
-def _update(table: sa.Table, names: frozenset[str]) -> Executable:
+def _update(table: sa.Table, names: frozenset[str], owned: bool) -> Executable:
     values: dict[str, Any] = {name: sa.bindparam(f"_new_{name}") for name in (*sorted(names), "updated_at")}
-    return sa.update(table).where(_by_id(table)).values(values).returning(*table.c)
+    return sa.update(table).where(_by_id(table), *_owned(table, owned)).values(values).returning(*table.c)
 
 
 def _condition(table: sa.Table, name: str, shape: int | bool) -> sa.ColumnElement[bool]:
@@ -64,17 +74,17 @@ def _condition(table: sa.Table, name: str, shape: int | bool) -> sa.ColumnElemen
     return {**comparisons, "lt": column < value, "lte": column <= value}[operator]
 
 
-def _conditions(table: sa.Table, shape: Shape) -> list[sa.ColumnElement[bool]]:
-    return [_condition(table, name, size) for name, size in shape]
+def _conditions(table: sa.Table, shape: Shape, owned: bool) -> list[sa.ColumnElement[bool]]:
+    return [*_owned(table, owned), *(_condition(table, name, size) for name, size in shape)]
 
 
 @lru_cache(maxsize=256)
-def _count(table: sa.Table, shape: Shape) -> sa.Select[Any]:
-    return sa.select(sa.func.count()).select_from(table).where(*_conditions(table, shape))
+def _count(table: sa.Table, shape: Shape, owned: bool) -> sa.Select[Any]:
+    return sa.select(sa.func.count()).select_from(table).where(*_conditions(table, shape, owned))
 
 
 @lru_cache(maxsize=1024)
-def _page(table: sa.Table, shape: Shape, sort: tuple[str, ...], counted: bool) -> sa.Select[Any]:
+def _page(table: sa.Table, shape: Shape, sort: tuple[str, ...], counted: bool, owned: bool) -> sa.Select[Any]:
     """One page in `sort` order; when `counted`, each row carries the total count (one round trip, not two)."""
     order = []
     for key in sort:
@@ -83,8 +93,8 @@ def _page(table: sa.Table, shape: Shape, sort: tuple[str, ...], counted: bool) -
         order.append(column.desc().nulls_first() if key.startswith("-") else column.asc().nulls_last())
     if "id" not in (key.removeprefix("-") for key in sort):
         order.append(table.c.id.asc())
-    columns = [table, _count(table, shape).scalar_subquery().label(TOTAL)] if counted else [table]
-    page = sa.select(*columns).where(*_conditions(table, shape)).order_by(*order)
+    columns = [table, _count(table, shape, owned).scalar_subquery().label(TOTAL)] if counted else [table]
+    page = sa.select(*columns).where(*_conditions(table, shape, owned)).order_by(*order)
     return page.limit(sa.bindparam("limit")).offset(sa.bindparam("offset"))
 
 
@@ -125,27 +135,33 @@ def _exists(table: sa.Table) -> sa.Select[Any]:
 
 
 class Repository:
-    """Reads and writes the rows of `table`; the unit of work decides when to commit."""
+    """Reads and writes the rows of `table`; the unit of work decides when to commit.
+
+    `owner`, on an owned resource, keeps a call to the rows of that subject: another owner's row
+    is as absent as a missing one. None reaches every row.
+    """
 
     table: ClassVar[sa.Table]
 
     def __init__(self, executor: Executor) -> None:
         self._executor = executor
 
-    async def get(self, *, row_id: int) -> Row | None:
+    async def get(self, *, row_id: int, owner: str | None = None) -> Row | None:
         """The row with this id, or None."""
-        return await self._executor.fetch_one(_get(self.table), {ROW_ID: row_id})
+        return await self._executor.fetch_one(_get(self.table, owner is not None), _params(owner, **{ROW_ID: row_id}))
 
-    async def list(self, *, query: ListQuery) -> tuple[list[Row], int | None]:
+    async def list(self, *, query: ListQuery, owner: str | None = None) -> tuple[list[Row], int | None]:
         """One page of the rows the query's filters select, in its sort order, and how many there are (if asked)."""
-        shape, params = _shape_and_params(query.filters())
-        statement = _page(self.table, shape, query.sort_keys, query.include_total)
+        shape, filters = _shape_and_params(query.filters())
+        params = _params(owner, **filters)
+        statement = _page(self.table, shape, query.sort_keys, query.include_total, owner is not None)
         rows = await self._executor.fetch_all(statement, {**params, "limit": query.limit, "offset": query.offset})
         if not query.include_total:
             return rows, None
         if rows:
             return rows, int(rows[0][TOTAL])
-        return rows, int(await self._executor.fetch_value(_count(self.table, shape), params))  # past the last page
+        count = _count(self.table, shape, owner is not None)
+        return rows, int(await self._executor.fetch_value(count, params))  # past the last page
 
     async def create(self, *, values: Mapping[str, Any]) -> Row:
         """Insert a row and return it as stored."""
@@ -155,15 +171,16 @@ class Repository:
             raise RuntimeError("INSERT ... RETURNING returned no row")
         return row
 
-    async def update(self, *, row_id: int, values: Mapping[str, Any]) -> Row | None:
+    async def update(self, *, row_id: int, values: Mapping[str, Any], owner: str | None = None) -> Row | None:
         """Set the given columns; the updated row, or None when the id does not exist."""
-        statement = _update(self.table, frozenset(values))
-        params = {ROW_ID: row_id, **_new({**values, "updated_at": datetime.now(UTC)})}
+        statement = _update(self.table, frozenset(values), owner is not None)
+        params = _params(owner, **{ROW_ID: row_id}, **_new({**values, "updated_at": datetime.now(UTC)}))
         return await self._executor.write(statement, params)
 
-    async def delete(self, *, row_id: int) -> bool:
+    async def delete(self, *, row_id: int, owner: str | None = None) -> bool:
         """Delete the row; False when the id does not exist."""
-        return await self._executor.write(_delete(self.table), {ROW_ID: row_id}) is not None
+        statement = _delete(self.table, owner is not None)
+        return await self._executor.write(statement, _params(owner, **{ROW_ID: row_id})) is not None
 
     async def missing_reference(self, *, values: Mapping[str, Any]) -> str | None:
         """The first reference column in `values` whose target row does not exist, or None."""

@@ -28,6 +28,11 @@ async def current_principal(
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
+def owner_scope(principal: Principal) -> str | None:
+    """Whose rows of an owned resource the caller reaches: its own, or every row (None) for an admin."""
+    return None if principal.is_admin else principal.subject
+
+
 def require_scope(scope: str) -> Any:
     """A route dependency that lets through only a caller holding `scope` (`products:write`)."""
 

@@ -20,7 +20,9 @@ def _payload(m: ModuleType, n: int) -> dict[str, Any]:
 
 def _row(m: ModuleType, n: int, row_id: int = 1) -> dict[str, Any]:
     now = datetime(2024, 1, 1, tzinfo=UTC)
-    return {"id": row_id, **m.CREATE.model_validate(_payload(m, n)).model_dump(), "created_at": now, "updated_at": now}
+    values = m.CREATE.model_validate(_payload(m, n)).model_dump()
+    owner = {"owner": "user-1"} if m.OWNED else {}
+    return {"id": row_id, **values, **owner, "created_at": now, "updated_at": now}
 
 
 def _service(m: ModuleType) -> tuple[Any, AsyncMock, MagicMock]:
@@ -43,7 +45,7 @@ async def test_get_returns_the_stored_row(m: ModuleType) -> None:
     repository.get.return_value = _row(m, 1, row_id=7)
     found = await service.get(row_id=7)
     assert found.id == 7
-    repository.get.assert_awaited_once_with(row_id=7)
+    repository.get.assert_awaited_once_with(row_id=7, owner=None)
 
 
 @pytest.mark.parametrize("m", RESOURCES)
@@ -62,7 +64,7 @@ async def test_list_builds_the_page(m: ModuleType) -> None:
     page = await service.list(query=query)
     assert [item.id for item in page.items] == [1, 2]
     assert (page.total, page.limit, page.offset) == (12, 2, 4)
-    repository.list.assert_awaited_once_with(query=query)
+    repository.list.assert_awaited_once_with(query=query, owner=None)
     assert database.unit_of_work.call_args_list == [call()]
 
 
@@ -120,7 +122,7 @@ async def test_replace_sends_every_field(m: ModuleType) -> None:
     repository.update.return_value = _row(m, 2, row_id=9)
     data = m.REPLACE.model_validate(_payload(m, 2))
     await service.replace(row_id=9, data=data)
-    repository.update.assert_awaited_once_with(row_id=9, values=data.model_dump())
+    repository.update.assert_awaited_once_with(row_id=9, values=data.model_dump(), owner=None)
 
 
 @pytest.mark.parametrize("m", RESOURCES)
@@ -147,7 +149,7 @@ async def test_update_with_nothing_reads_without_writing(m: ModuleType) -> None:
     repository.get.return_value = _row(m, 1, row_id=3)
     await service.update(row_id=3, data=m.UPDATE())
     repository.update.assert_not_awaited()
-    repository.get.assert_awaited_once_with(row_id=3)
+    repository.get.assert_awaited_once_with(row_id=3, owner=None)
 
 
 @pytest.mark.parametrize("m", RESOURCES)
@@ -164,5 +166,25 @@ async def test_delete_missing_raises_not_found(m: ModuleType) -> None:
     repository.delete.return_value = False
     with pytest.raises(NotFoundError):
         await service.delete(row_id=3)
-    repository.delete.assert_awaited_once_with(row_id=3)
+    repository.delete.assert_awaited_once_with(row_id=3, owner=None)
     assert database.unit_of_work.call_args_list == [call(atomic=False)]
+
+
+@pytest.mark.parametrize("m", RESOURCES)
+async def test_an_owner_scopes_every_call_and_owns_what_it_creates(m: ModuleType) -> None:
+    service, repository, _ = _service(m)
+    repository.get.return_value = repository.create.return_value = repository.update.return_value = _row(m, 5)
+    repository.list.return_value = ([], 0)
+    repository.delete.return_value = True
+    data = m.CREATE.model_validate(_payload(m, 5))
+    await service.create(data=data, owner="alice")
+    repository.create.assert_awaited_once_with(values={**data.model_dump(), "owner": "alice"})
+    await service.get(row_id=5, owner="alice")
+    repository.get.assert_awaited_once_with(row_id=5, owner="alice")
+    query = m.QUERY()
+    await service.list(query=query, owner="alice")
+    repository.list.assert_awaited_once_with(query=query, owner="alice")
+    await service.replace(row_id=5, data=m.REPLACE.model_validate(_payload(m, 6)), owner="alice")
+    assert repository.update.await_args.kwargs["owner"] == "alice"
+    await service.delete(row_id=5, owner="alice")
+    repository.delete.assert_awaited_once_with(row_id=5, owner="alice")
