@@ -9,17 +9,22 @@ and the bench database's backends run on core 1. The ceiling is a one-route Fast
 a constant, served by the same interpreter and flags: by default uvicorn's own logging, access log
 included, as `make run` serves the service.
 
+A second copy of the service, generated with `auth: oidc`, serves GET by id to callers sending a
+bearer token: the tokens and the JWKS come from the copy's own test issuer (tests/issuer.py), the
+JWKS served on loopback by this process.
+
 Prints a table and exits 1 when a target is missed: get by id >= 40 % of the ceiling's req/s,
 create >= 35 %, create with a reference >= 35 %, list >= 30 %, list with filters and a multi-key
 sort >= 90 % of the plain list when neither counts (include_total=false) and >= 50 % when both
 do (counting half the table is the database's work, not the service's), get by id at 256
-connections >= 80 % of it at 64, no errors.
+connections >= 80 % of it at 64, get by id with a token >= 85 % of it without auth, no errors.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -27,12 +32,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -104,6 +111,15 @@ FROM generate_series(1, $1::int) AS g
 
 VACUUM_SQL = "VACUUM (ANALYZE) products, reviews"
 
+# Run by the oidc copy's interpreter: its test issuer's JWKS and a day-long admin token, as JSON.
+ISSUE_SCRIPT = """
+import json, time
+from tests.issuer import AUDIENCE, ISSUER, Issuer
+issuer = Issuer()
+token = issuer.token(exp=int(time.time()) + 86400)
+print(json.dumps({"jwks": issuer.jwks, "token": token, "issuer": ISSUER, "audience": AUDIENCE}))
+"""
+
 
 class BenchError(Exception):
     """The benchmark could not run; the message says why."""
@@ -119,6 +135,7 @@ class Scenario:
     connections: int = 64
     script: str | None = None
     product_ids: bool = False  # the script takes the first and last seeded product id
+    authorized: bool = False  # served by the oidc copy, each request with a bearer token
 
 
 CEILING = Scenario("ceiling", "ceiling (constant JSON)", "/")
@@ -132,6 +149,9 @@ SCENARIOS = (
     Scenario("create-ref", "POST create with a ref", REVIEW_PATH, script="create_review.lua", product_ids=True),
     Scenario("get-256", "GET by id", RESOURCE_PATH, connections=256, script="get_by_id.lua", product_ids=True),
 )
+AUTHORIZED = Scenario(
+    "get-auth", "GET by id, bearer token", RESOURCE_PATH, script="get_by_id.lua", product_ids=True, authorized=True
+)
 # (scenario, baseline, minimum share of the baseline's req/s)
 RATIO_TARGETS = (
     ("get", "ceiling", 0.40),
@@ -141,6 +161,7 @@ RATIO_TARGETS = (
     ("list-filtered-uncounted", "list-uncounted", 0.90),
     ("list-filtered", "list", 0.50),
     ("get-256", "get", 0.80),
+    ("get-auth", "get", 0.85),
 )
 
 
@@ -195,6 +216,7 @@ class Load:
     warmup: int
     quiet: bool = False  # both servers without uvicorn's access log
     id_range: tuple[int, int] = (1, 1)
+    token: str = ""  # the bearer token of authorized scenarios
 
 
 def to_ms(value: str, unit: str) -> float:
@@ -224,6 +246,8 @@ def wrk_command(load: Load, base_url: str, scenario: Scenario, seconds: int) -> 
     """The wrk command line for `scenario`, pinned to the client core."""
     command = [load.taskset, "-c", CLIENT_CORE, load.wrk, "-t1", f"-c{scenario.connections}", f"-d{seconds}s"]
     command.append("--latency")
+    if scenario.authorized:
+        command += ["-H", f"Authorization: Bearer {load.token}"]
     if scenario.script is not None:
         command += ["-s", str(LUA_DIR / scenario.script)]
     command.append(base_url + scenario.path)
@@ -398,10 +422,11 @@ def pin_backends(dsn: str, taskset: str) -> None:
     print(f"--- pinned {pinned} of {len(pids)} database backend(s) to core {CLIENT_CORE}{note}", flush=True)
 
 
-def install(workdir: Path) -> Path:
-    """Generate the default preset with RESOURCES into `workdir` and install it; the project folder."""
+def install(workdir: Path, auth: str = "none") -> Path:
+    """Generate the default preset with RESOURCES and `auth` into `workdir` and install it; the project folder."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    project = generate(workdir / "service", answers("default", python_version=version, resources=list(RESOURCES)))
+    settings = answers("default", python_version=version, resources=list(RESOURCES), auth=auth)
+    project = generate(workdir / f"service-{auth}", settings)
     run("install", [find_uv_bin(), "sync", "--python", interpreter(version)], project, project_env())
     return project
 
@@ -425,21 +450,62 @@ def bench_ceiling(load: Load, project: Path, workdir: Path) -> Result:
         return measure(load, server, CEILING)
 
 
-def bench_service(load: Load, project: Path, database_url: str) -> list[Result]:
-    """Serve the generated service on the bench database and measure every scenario."""
+def bench_service(
+    load: Load, project: Path, database_url: str, scenarios: tuple[Scenario, ...], **settings: str
+) -> list[Result]:
+    """Serve the generated service on the bench database with `settings` and measure `scenarios`."""
     env = project_env(
         DATABASE_URL=database_url,
         DB_POOL_MIN_SIZE=str(POOL_SIZE),
         DB_POOL_MAX_SIZE=str(POOL_SIZE),
+        **settings,
     )
     with serve(project, "app.main:app", load=load, cwd=project, env=env, ready_path="/health/ready") as server:
         dsn = with_database(database_url, "postgresql")
         pin_backends(dsn, load.taskset)
         results = []
-        for scenario in SCENARIOS:
+        for scenario in scenarios:
             results.append(measure(load, server, scenario))
             asyncio.run(vacuum(dsn))
         return results
+
+
+@contextmanager
+def jwks_server(document: dict[str, object]) -> Iterator[str]:
+    """Serve `document` on a loopback port, as an identity provider serves its JWKS; its URL."""
+    body = json.dumps(document).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Keep the bench output quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/jwks.json"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def bench_authorized(load: Load, project: Path, database_url: str) -> list[Result]:
+    """Serve the oidc copy with its test issuer's keys and measure the authorized scenario."""
+    minted = subprocess.run(
+        [str(project / ".venv" / "bin" / "python"), "-c", ISSUE_SCRIPT], cwd=project, capture_output=True, text=True
+    )
+    if minted.returncode != 0:
+        raise BenchError(f"minting a token in {project} failed:\n{minted.stderr}")
+    issued = json.loads(minted.stdout)
+    with jwks_server(issued["jwks"]) as jwks_url:
+        settings = {"AUTH_ISSUER": issued["issuer"], "AUTH_AUDIENCE": issued["audience"], "AUTH_JWKS_URL": jwks_url}
+        authorized = replace(load, token=issued["token"])
+        return bench_service(authorized, project, database_url, (AUTHORIZED,), **settings)
 
 
 def missed_targets(results: list[Result]) -> list[str]:
@@ -505,12 +571,13 @@ def bench(workdir: Path, duration: int, warmup: int, quiet: bool) -> list[Result
     """Install the service, prepare its database, then measure the ceiling and every scenario."""
     wrk, taskset = tool_paths()
     server_url = os.environ.get(SERVER_URL_VARIABLE) or DEFAULT_SERVER_URL
-    project = install(workdir)
+    project, secured = install(workdir), install(workdir, auth="oidc")
     with fresh_database(server_url, "bench") as database_url:
         print(f"--- database {urlsplit(database_url).path.lstrip('/')} on {urlsplit(server_url).netloc}", flush=True)
         load = Load(wrk, taskset, duration, warmup, quiet, prepare_database(project, database_url))
         ceiling = bench_ceiling(load, project, workdir)
-        return [ceiling, *bench_service(load, project, database_url)]
+        plain = bench_service(load, project, database_url, SCENARIOS)
+        return [ceiling, *plain, *bench_authorized(load, secured, database_url)]
 
 
 def report(results: list[Result], started: float) -> int:
