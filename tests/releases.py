@@ -9,7 +9,10 @@ from tests.generation import TEMPLATE_ROOT
 
 TEMPLATE_PARTS = ("copier.yml", "extensions", "template")
 # The commit of this repository that landed as each released version the update tests start from.
-LANDED = {"v0.2.0": "690defc4bae38c992423aa66be5c4c2cdf7d8e52"}
+LANDED = {
+    "v0.2.0": "690defc4bae38c992423aa66be5c4c2cdf7d8e52",
+    "v0.3.0": "49d0fd2077905f54a2355680567cdbc0b67c586d",
+}
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Template Maintainer",
     "GIT_AUTHOR_EMAIL": "maintainer@example.com",

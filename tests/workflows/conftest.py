@@ -1,4 +1,4 @@
-"""Fixtures of the workflow tests: the template released as the landed v0.2.0 and as v0.3.0 (the working tree)."""
+"""Fixtures of the workflow tests: the template released as the landed v0.2.0 and v0.3.0, and as v0.4.0 (this tree)."""
 
 from pathlib import Path
 
@@ -9,8 +9,9 @@ from tests.releases import LANDED, release
 
 @pytest.fixture(scope="session")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A git repository of the template with tags v0.2.0 (as it landed) and v0.3.0 (this working tree)."""
+    """The template's git repository: tags v0.2.0 and v0.3.0 as they landed, v0.4.0 this working tree."""
     repository = tmp_path_factory.mktemp("releases") / "fastapi-ms"
     release(repository, "v0.2.0", commit=LANDED["v0.2.0"])
-    release(repository, "v0.3.0")
+    release(repository, "v0.3.0", commit=LANDED["v0.3.0"])
+    release(repository, "v0.4.0")
     return repository

@@ -1,4 +1,4 @@
-"""`copier update`: a landed 0.2.0 service moves to 0.3.0, and a 0.3.0 service gains a resource, edits kept."""
+"""`copier update`: landed 0.2.0 and 0.3.0 services move to this tree, which also appends resources, edits kept."""
 
 import json
 import os
@@ -64,8 +64,8 @@ def copy_at(releases: Path, destination: Path, version: str, *answers: str) -> P
 
 
 def update(project: Path, *answers: str) -> tuple[int, str]:
-    """Run `copier update` to v0.3.0 in `project` and return its exit code and output."""
-    result = copier("update", "--trust", "--defaults", "--vcs-ref", "v0.3.0", *answers, cwd=project)
+    """Run `copier update` to v0.4.0 (this tree) in `project` and return its exit code and output."""
+    result = copier("update", "--trust", "--defaults", "--vcs-ref", "v0.4.0", *answers, cwd=project)
     return result.returncode, f"{result.stdout}{result.stderr}"
 
 
@@ -107,7 +107,7 @@ def test_a_landed_0_2_0_service_updates_with_its_resource_files_byte_identical(r
         }
     ]
     assert not {"resource_name", "resource_plural", "resource_fields"} & answers.keys()
-    assert answers["_commit"] == "v0.3.0"
+    assert answers["_commit"] == "v0.4.0"
     assert conflicted_files(project) == []
     assert (project / "app/services/pricing.py").read_text().endswith("VAT = 0.2\n")
     assert "# Our log shipper reads JSON lines from stdout." in logging_module.read_text()
@@ -117,11 +117,29 @@ def test_a_landed_0_2_0_service_updates_with_its_resource_files_byte_identical(r
     passes_its_own_checks(project)
 
 
+def test_a_landed_0_3_0_service_chooses_oidc_on_update_and_its_routes_need_tokens(
+    releases: Path, tmp_path: Path
+) -> None:
+    """`auth` is asked on update: oidc protects every route, edits merge, and the service's own tests pass."""
+    project = copy_at(releases, tmp_path / "shop", "v0.3.0", "-d", "project_name=Shop", "-d", "python_version=3.11")
+    service = project / "app/services/product.py"
+    service.write_text(service.read_text() + "\n# Our pricing rules go here.\n")
+    commit_all(project, "Our note")
+    code, output = update(project, "-d", "auth=oidc")
+    assert code == 0, output
+    assert answers_of(project)["auth"] == "oidc"
+    assert conflicted_files(project) == []
+    assert "# Our pricing rules go here." in service.read_text()
+    assert "dependencies=[Depends(current_principal)]" in (project / "app/api/v1/router.py").read_text()
+    assert (project / "tests/integration/test_auth.py").is_file()
+    passes_its_own_checks(project)
+
+
 @pytest.fixture(name="customers")
 def fixture_customers(releases: Path, tmp_path: Path) -> Path:
     """A 0.3.0 service of customers, with a revision of its own and edits where resources are listed."""
     resources = json.dumps([CUSTOMER])
-    project = copy_at(releases, tmp_path / "crm", "v0.3.0", "-d", f"resources={resources}", "-d", "python_version=3.11")
+    project = copy_at(releases, tmp_path / "crm", "v0.4.0", "-d", f"resources={resources}", "-d", "python_version=3.11")
     (project / "alembic/versions/a1b2c3d4e5f6_own_index.py").write_text(OWN_REVISION)
     model = project / "app/models/customer.py"
     model.write_text(
@@ -173,7 +191,7 @@ def test_make_resource_appends_a_resource_and_leaves_one_head(customers: Path) -
 
 def test_a_resource_appended_without_revisions_of_ones_own_chains_to_one_head(releases: Path, tmp_path: Path) -> None:
     """No revision of the service's own: the new revision is the only head and no merge revision is written."""
-    project = copy_at(releases, tmp_path / "crm", "v0.3.0", "-d", f"resources={json.dumps([CUSTOMER])}")
+    project = copy_at(releases, tmp_path / "crm", "v0.4.0", "-d", f"resources={json.dumps([CUSTOMER])}")
     grown = [CUSTOMER, {"name": "order", "fields": ORDER_FIELDS}]
     code, output = update(project, "-d", f"resources={json.dumps(grown)}")
     assert code == 0, output
