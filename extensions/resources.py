@@ -24,7 +24,7 @@ RESERVED_RESOURCE_NAMES = (
     *("app", "core", "api", "db", "models", "schemas", "services", "repositories", "tests", "alembic"),
     *("main", "deps", "health", "router", "endpoints", "base", "session", "config", "errors", "settings"),
     *("pagination", "types", "executor", "readiness", "logging", "samples", "v1", "test", "conftest"),
-    *("alembic_version", "listing", "crud", "helpers", "filtering", "references"),
+    *("alembic_version", "listing", "crud", "helpers", "filtering", "references", "api_key", "api_keys", "cli"),
 )
 
 

@@ -49,9 +49,10 @@ PRESETS: dict[str, dict[str, Any]] = {
     "default": {},
     # The field spec the documentation uses as its example.
     "example": {
-        "resources": [{"name": "task", "fields": EXAMPLE_FIELDS}],
+        "resources": [{"name": "task", "fields": EXAMPLE_FIELDS, "owned": True}],
         "license": "BSD-3-Clause",
         "ci_provider": "gitlab",
+        "auth": "api_key",
     },
     # Odd but valid answers: quotes, a colon, '#', backslashes, Jinja and GitHub expressions kept as text,
     # non-ASCII, a multi-word resource, every modifier.

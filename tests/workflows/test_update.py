@@ -131,7 +131,7 @@ def test_a_landed_0_3_0_service_chooses_oidc_on_update_and_its_routes_need_token
     assert conflicted_files(project) == []
     assert "# Our pricing rules go here." in service.read_text()
     assert "dependencies=[Depends(current_principal)]" in (project / "app/api/v1/router.py").read_text()
-    assert (project / "tests/integration/test_auth.py").is_file()
+    assert (project / "tests/integration/test_bearer_tokens.py").is_file()
     passes_its_own_checks(project)
 
 

@@ -1,1 +1,1 @@
-"""Who calls a route: bearer tokens verified against the issuer's keys, and the scopes they grant."""
+"""Who calls a route: the caller's credentials, verified, and the scopes they grant."""
