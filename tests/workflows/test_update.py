@@ -189,6 +189,29 @@ def test_make_resource_appends_a_resource_and_leaves_one_head(customers: Path) -
     passes_its_own_checks(customers)
 
 
+def test_api_keys_arrive_on_update_as_a_revision_joined_to_the_services_own(releases: Path, tmp_path: Path) -> None:
+    """A 0.3.0 service with a revision of its own chooses api_key: the keys table's revision and its own join."""
+    resources = json.dumps([CUSTOMER])
+    project = copy_at(releases, tmp_path / "crm", "v0.3.0", "-d", f"resources={resources}", "-d", "python_version=3.11")
+    (project / "alembic/versions/a1b2c3d4e5f6_own_index.py").write_text(OWN_REVISION)
+    model = project / "app/models/customer.py"
+    model.write_text(
+        model.read_text().replace(
+            "mapped_column(sa.String(length=80))", "mapped_column(sa.String(length=80), index=True)"
+        )
+    )
+    commit_all(project, "Our index")
+    code, output = update(project, "-d", "auth=api_key")
+    assert code == 0, output
+    assert conflicted_files(project) == []
+    revisions = read_revisions(project / "alembic/versions")
+    assert revisions["auth_0001"] == ("0001",)
+    (head,) = heads(revisions)
+    assert set(revisions[head]) == {"auth_0001", "a1b2c3d4e5f6"}
+    assert (project / "app/cli.py").is_file()
+    passes_its_own_checks(project)
+
+
 def test_a_resource_appended_without_revisions_of_ones_own_chains_to_one_head(releases: Path, tmp_path: Path) -> None:
     """No revision of the service's own: the new revision is the only head and no merge revision is written."""
     project = copy_at(releases, tmp_path / "crm", "v0.4.0", "-d", f"resources={json.dumps([CUSTOMER])}")
