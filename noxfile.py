@@ -1,7 +1,7 @@
 # /// script
 # dependencies = ["nox>=2025.5"]
 # ///
-"""Sessions that test the template: lint, tests, artifacts, workflows, generated (the preset matrix), docs, bench."""
+"""Sessions that test the template: lint, tests, artifacts, workflows, matrix (every generated preset), docs, bench."""
 
 import sys
 from pathlib import Path
@@ -63,10 +63,17 @@ def workflows(session: nox.Session) -> None:
 
 
 @nox.session(tags=["generated"])
+def matrix(session: nox.Session) -> None:
+    """Every preset's gates on every Python here, two at a time (`-- --jobs N` to change)."""
+    install(session, "test")
+    session.run("python", "-m", "tests.matrix", *session.posargs)
+
+
+@nox.session(default=False)
 @nox.parametrize("python_version", available())
 @nox.parametrize("preset", sorted(PRESETS))
 def generated(session: nox.Session, preset: str, python_version: str) -> None:
-    """Generate a preset for one Python, install it, run its linters and tests (SQLite, PostgreSQL)."""
+    """One gate of the matrix: generate a preset for one Python, install it, run its linters and tests."""
     install(session, "test")
     session.run("python", "-m", "tests.gates", preset, python_version, *session.posargs)
 
