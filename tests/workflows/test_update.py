@@ -135,11 +135,10 @@ def test_a_landed_0_3_0_service_chooses_oidc_on_update_and_its_routes_need_token
     passes_its_own_checks(project)
 
 
-@pytest.fixture(name="customers")
-def fixture_customers(releases: Path, tmp_path: Path) -> Path:
-    """A 0.3.0 service of customers, with a revision of its own and edits where resources are listed."""
+def customers_with_an_index(releases: Path, tmp_path: Path, version: str) -> Path:
+    """A service of customers generated at `version`, with a revision of its own indexing their names."""
     resources = json.dumps([CUSTOMER])
-    project = copy_at(releases, tmp_path / "crm", "v0.4.0", "-d", f"resources={resources}", "-d", "python_version=3.11")
+    project = copy_at(releases, tmp_path / "crm", version, "-d", f"resources={resources}", "-d", "python_version=3.11")
     (project / "alembic/versions/a1b2c3d4e5f6_own_index.py").write_text(OWN_REVISION)
     model = project / "app/models/customer.py"
     model.write_text(
@@ -147,6 +146,13 @@ def fixture_customers(releases: Path, tmp_path: Path) -> Path:
             "mapped_column(sa.String(length=80))", "mapped_column(sa.String(length=80), index=True)"
         )
     )
+    return project
+
+
+@pytest.fixture(name="customers")
+def fixture_customers(releases: Path, tmp_path: Path) -> Path:
+    """A 0.3.0 service of customers, with a revision of its own and edits where resources are listed."""
+    project = customers_with_an_index(releases, tmp_path, "v0.4.0")
     for path, anchor, line in (
         ("app/api/v1/router.py", 'router = APIRouter(prefix="/api/v1")\n', "router.include_router(reports.router)\n"),
         ("app/api/v1/router.py", "from fastapi import APIRouter\n", "\nfrom app.api.v1.endpoints import reports\n"),
@@ -191,15 +197,7 @@ def test_make_resource_appends_a_resource_and_leaves_one_head(customers: Path) -
 
 def test_api_keys_arrive_on_update_as_a_revision_joined_to_the_services_own(releases: Path, tmp_path: Path) -> None:
     """A 0.3.0 service with a revision of its own chooses api_key: the keys table's revision and its own join."""
-    resources = json.dumps([CUSTOMER])
-    project = copy_at(releases, tmp_path / "crm", "v0.3.0", "-d", f"resources={resources}", "-d", "python_version=3.11")
-    (project / "alembic/versions/a1b2c3d4e5f6_own_index.py").write_text(OWN_REVISION)
-    model = project / "app/models/customer.py"
-    model.write_text(
-        model.read_text().replace(
-            "mapped_column(sa.String(length=80))", "mapped_column(sa.String(length=80), index=True)"
-        )
-    )
+    project = customers_with_an_index(releases, tmp_path, "v0.3.0")
     commit_all(project, "Our index")
     code, output = update(project, "-d", "auth=api_key")
     assert code == 0, output
