@@ -86,9 +86,16 @@ def applied_resources_error(given: Any, conf: Mapping[str, Any]) -> str:
     return ""
 
 
+def auth_default(conf: Mapping[str, Any]) -> str:
+    """`local` for a new service; `none` for one recorded before `auth` was asked, so an update keeps it open."""
+    recorded = recorded_answers(conf)
+    return "none" if recorded and "auth" not in recorded else "local"
+
+
 class AppliedAnswersExtension(Extension):
-    """Registers `applied_resources_error` for the questionnaire's validator."""
+    """Registers `applied_resources_error` and `auth_default` for the questionnaire."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.globals["applied_resources_error"] = applied_resources_error
+        environment.globals["auth_default"] = auth_default

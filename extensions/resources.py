@@ -27,6 +27,9 @@ RESERVED_RESOURCE_NAMES = (
     *("alembic_version", "listing", "crud", "helpers", "filtering", "references", "api_key", "api_keys", "cli"),
 )
 
+# The modules, tables and routes of auth local's accounts (app/models/user.py, /api/v1/users, /api/v1/auth).
+LOCAL_AUTH_NAMES = ("user", "users", "auth", "refresh_token", "refresh_tokens")
+
 
 class ResourceSpecError(ValueError):
     """A `resources` answer that breaks a rule; the message is one line naming the resource."""
@@ -290,17 +293,24 @@ def resources_error(value: Any) -> str:
     return ""
 
 
-def owned_without_auth_error(value: Any, auth: str) -> str:
-    """Why `auth` cannot serve the resources' owned rows (they need a caller), or an empty string."""
-    if auth != "none" or resources_error(value):
+def auth_error(value: Any, auth: str) -> str:
+    """Why `auth` cannot serve these resources (owned rows need a caller; local owns /users), or an empty string."""
+    if resources_error(value):
         return ""
-    owned = [resource for resource in parse_resources(value) if resource.owned]
-    if not owned:
-        return ""
-    return (
-        f"resources[{owned[0].index}] ({owned[0].name}) is owned, and owned rows need a caller:"
-        " choose an auth other than none, or drop owned"
-    )
+    resources = parse_resources(value)
+    owned = [resource for resource in resources if resource.owned]
+    if auth == "none" and owned:
+        return (
+            f"resources[{owned[0].index}] ({owned[0].name}) is owned, and owned rows need a caller:"
+            " choose an auth other than none, or drop owned"
+        )
+    taken = [resource for resource in resources if {resource.name, resource.plural} & set(LOCAL_AUTH_NAMES)]
+    if auth == "local" and taken:
+        return (
+            f"resources[{taken[0].index}] ({taken[0].name}) collides with the accounts of auth local"
+            f" ({', '.join(LOCAL_AUTH_NAMES)} are its own): rename the resource, or choose another auth"
+        )
+    return ""
 
 
 class ResourcesExtension(Extension):
@@ -309,4 +319,4 @@ class ResourcesExtension(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.globals["resources_error"] = resources_error
-        environment.globals["owned_without_auth_error"] = owned_without_auth_error
+        environment.globals["auth_error"] = auth_error

@@ -79,6 +79,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "license": "Proprietary",
         "ci_provider": "none",
         "deployment": "none",
+        "auth": "none",
         "resources": [
             {
                 "name": "inventory_line_entry",

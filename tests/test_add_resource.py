@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from jinja2 import Environment
 
 TEMPLATE = Path(__file__).parents[1] / "template"
 USAGE = (
@@ -218,6 +219,13 @@ def test_new_resources_raises_a_value_error() -> None:
         add_resource.new_resources({"resources": [PRODUCT]}, "product", "name:str", None)
 
 
+def write_makefile(folder: Path, auth: str = "local") -> None:
+    """The service's Makefile as the template renders it for `auth`."""
+    text = (TEMPLATE / "Makefile.jinja").read_text(encoding="utf-8")
+    rendered = Environment(keep_trailing_newline=True, autoescape=False).from_string(text)  # noqa: S701 - a Makefile
+    (folder / "Makefile").write_text(rendered.render(auth=auth))
+
+
 STUB_UV = """#!{python}
 import json, os, sys
 print(json.dumps({{"argv": sys.argv[1:], **{{key: os.environ.get(key) for key in ("NAME", "FIELDS", "PLURAL")}}}}))
@@ -240,7 +248,7 @@ print(json.dumps({{"argv": sys.argv[1:], **{{key: os.environ.get(key) for key in
 def test_make_resource_passes_the_variables_as_typed(
     tmp_path: Path, arguments: list[str], expected: dict[str, str]
 ) -> None:
-    shutil.copy(TEMPLATE / "Makefile", tmp_path / "Makefile")
+    write_makefile(tmp_path)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "uv").write_text(STUB_UV.format(python=sys.executable), encoding="utf-8")
@@ -268,10 +276,34 @@ def test_make_resource_passes_the_variables_as_typed(
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
 def test_make_help_lists_resource_once(tmp_path: Path) -> None:
-    shutil.copy(TEMPLATE / "Makefile", tmp_path / "Makefile")
+    write_makefile(tmp_path)
     result = subprocess.run(["make", "--silent", "help"], cwd=tmp_path, capture_output=True, text=True, check=True)
     lines = [line for line in result.stdout.splitlines() if line.split()[0] == "resource"]
     assert lines == [
-        "  resource   Add a resource: make resource NAME=order"
+        "  resource     Add a resource: make resource NAME=order"
         ' FIELDS="customer:ref, total:decimal(12,2){ge=0}" (runs copier update)'
+    ]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+@pytest.mark.parametrize(("auth", "listed"), [("local", True), ("oidc", False)])
+def test_make_create_user_passes_the_password_on_stdin(tmp_path: Path, auth: str, listed: bool) -> None:
+    write_makefile(tmp_path, auth)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stub = f"#!{sys.executable}\nimport json, sys\nprint(json.dumps([sys.argv[1:], sys.stdin.read()]))\n"
+    (bin_dir / "uv").write_text(stub, encoding="utf-8")
+    (bin_dir / "uv").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("MAKEFLAGS", None)
+    command = ["make", "--silent", "create-user", "EMAIL=ada@example.com", "ROLE=admin"]
+    result = subprocess.run(command, cwd=tmp_path, env=env, input="a long passphrase\n", capture_output=True, text=True)
+    help_text = subprocess.run(["make", "--silent", "help"], cwd=tmp_path, capture_output=True, text=True).stdout
+    assert ("create-user" in help_text) == listed
+    if not listed:
+        assert result.returncode != 0
+        return
+    assert json.loads(result.stdout) == [
+        ["run", "python", "-m", "app.cli", "create-user", "ada@example.com", "--role", "admin", "--password-stdin"],
+        "a long passphrase\n",
     ]

@@ -1,11 +1,14 @@
 """Every question's validator, through Copier: good answers pass, bad ones fail with one line."""
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from extensions.filters import running_python
+from extensions.history import auth_default
 from tests.generation import copy_template
 from tests.presets import DEFAULT_FIELDS, answers
 
@@ -77,11 +80,25 @@ BAD_ANSWERS = [
     ("resources", [{"name": "item", "fields": "my field:str"}], "fields: a field name must be lowercase snake_case"),
     ("resources", "product", 'resources: must be a non-empty list of {name, plural, fields} mappings (got "product")'),
     ("resources", [{"name": "item", "fields": "a:int", "owned": "yes"}], "resources[0] (item): owned must be true or"),
+]
+# Resources that one auth cannot serve: (auth, resources, message).
+AUTH_REFUSALS = [
     (
-        "resources",  # the default auth, none, has no caller to own a row
+        "none",
         [{"name": "item", "fields": "a:int", "owned": True}],
         "resources[0] (item) is owned, and owned rows need a caller: choose an auth other than none, or drop owned",
     ),
+    (
+        "local",
+        [{"name": "user", "fields": "a:int"}],
+        "resources[0] (user) collides with the accounts of auth local",
+    ),
+    (
+        "local",
+        [{"name": "item", "fields": "b:int"}, {"name": "member", "plural": "users", "fields": "a:int"}],
+        "(member)",
+    ),
+    ("local", [{"name": "auth", "plural": "auths", "fields": "a:int"}], "resources[0] (auth) collides"),
 ]
 
 
@@ -98,6 +115,32 @@ def test_bad_answer_is_refused(template_dir: Path, tmp_path: Path, question: str
     assert not (tmp_path / "service" / "app").exists()
 
 
+@pytest.mark.parametrize(("auth", "resources", "message"), AUTH_REFUSALS)
+def test_resources_an_auth_cannot_serve_are_refused(
+    template_dir: Path, tmp_path: Path, auth: str, resources: list[dict[str, Any]], message: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)) as refused:
+        copy_template(template_dir, tmp_path / "service", answers("default", auth=auth, resources=resources))
+    assert "'auth'" in str(refused.value)
+    assert not (tmp_path / "service" / "app").exists()
+
+
+def test_a_user_resource_is_fine_without_local_accounts(template_dir: Path, tmp_path: Path) -> None:
+    copy_template(
+        template_dir,
+        tmp_path / "service",
+        answers("default", auth="oidc", resources=[{"name": "user", "fields": "a:int"}]),
+    )
+    assert (tmp_path / "service/app/api/v1/endpoints/users.py").is_file()
+
+
+def test_auth_defaults_to_local_except_for_a_service_recorded_before_it(tmp_path: Path) -> None:
+    conf = {"dst_path": tmp_path, "answers_file": ".copier-answers.yml"}
+    assert auth_default(conf) == "local"  # a first copy
+    (tmp_path / ".copier-answers.yml").write_text("_commit: v0.3.0\nproject_name: Shop\n")
+    assert auth_default(conf) == "none"  # an update of a service made before the question
+
+
 def test_defaults_are_derived_from_earlier_answers(template_dir: Path, tmp_path: Path) -> None:
     destination = tmp_path / "service"
     copy_template(template_dir, destination, {"project_name": "Order Hub"})
@@ -105,6 +148,7 @@ def test_defaults_are_derived_from_earlier_answers(template_dir: Path, tmp_path:
     assert saved["project_slug"] == "order-hub"
     assert saved["python_version"] == running_python()
     assert saved["resources"] == [{"name": "product", "fields": DEFAULT_FIELDS}]
+    assert saved["auth"] == "local"
 
 
 def test_a_plural_left_out_is_derived_and_the_answer_kept_as_given(template_dir: Path, tmp_path: Path) -> None:

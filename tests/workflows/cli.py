@@ -1,9 +1,15 @@
 """Copier and git as a user runs them, from the command line, for the workflow tests."""
 
+import json
 import os
+import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -69,3 +75,29 @@ def answers_of(project: Path) -> dict[str, object]:
     loaded = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
     assert isinstance(loaded, dict)
     return loaded
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def call(
+    method: str, url: str, *, body: Any = None, form: dict[str, str] | None = None, token: str = ""
+) -> tuple[int, dict[str, str], Any]:
+    """One HTTP request to a local service: its status, lower-cased headers and JSON body (None when empty)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    data = None
+    if form is not None:
+        data, headers["Content-Type"] = urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded"
+    elif body is not None:
+        data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310 - a local URL
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - a local URL
+            status, answer, raw = response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        status, answer, raw = error.code, dict(error.headers), error.read()
+    return status, {name.lower(): value for name, value in answer.items()}, json.loads(raw) if raw else None

@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ import pytest
 
 from tests.generation import TEMPLATE_ROOT
 from tests.presets import BASE_ANSWERS
-from tests.workflows.cli import copier, git, user_env
+from tests.workflows.cli import call, copier, free_port, git, user_env
 
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 
@@ -125,13 +124,6 @@ def test_failing_tool_warns_and_the_copy_succeeds(tmp_path: Path) -> None:
     assert git("rev-list", "--count", "HEAD", cwd=project).strip() == "1"
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(name="served")
 def fixture_served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """A service copied with setup_environment, served straight from its own .venv, no other command."""
@@ -161,17 +153,31 @@ def fixture_served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 
 
 def test_setup_environment_serves_at_once(served: tuple[Path, str]) -> None:
-    """After the copy: ready (migrated local database), a product can be created, uv.lock is committed."""
+    """After the copy: ready (migrated local database), an admin made, a product created, uv.lock committed."""
     project, base_url = served
-    with urllib.request.urlopen(f"{base_url}/health/ready", timeout=5) as ready:  # noqa: S310 - local URL
-        assert ready.status == 200
-    request = urllib.request.Request(  # noqa: S310 - local URL
-        f"{base_url}/api/v1/products",
-        data=b'{"name": "Desk", "price": "249.00"}',
-        headers={"Content-Type": "application/json"},
-        method="POST",
+    assert call("GET", f"{base_url}/health/ready")[0] == 200
+    command = [
+        str(project / ".venv/bin/python"),
+        "-m",
+        "app.cli",
+        "create-user",
+        "admin@example.com",
+        "--role",
+        "admin",
+    ]
+    made = subprocess.run(
+        [*command, "--password-stdin"],
+        cwd=project,
+        env=user_env(),
+        input="an admin passphrase\n",
+        text=True,
+        check=False,
     )
-    with urllib.request.urlopen(request, timeout=5) as created:  # noqa: S310 - local URL
-        assert created.status == 201
+    assert made.returncode == 0
+    form = {"username": "admin@example.com", "password": "an admin passphrase"}
+    status, _, tokens = call("POST", f"{base_url}/api/v1/auth/token", form=form)
+    assert status == 200, tokens
+    product = {"name": "Desk", "price": "249.00"}
+    assert call("POST", f"{base_url}/api/v1/products", body=product, token=tokens["access_token"])[0] == 201
     assert "uv.lock" in git("ls-files", cwd=project).split()
     assert git("status", "--porcelain", "--untracked-files=all", cwd=project) == ""

@@ -107,6 +107,7 @@ def test_a_landed_0_2_0_service_updates_with_its_resource_files_byte_identical(r
         }
     ]
     assert not {"resource_name", "resource_plural", "resource_fields"} & answers.keys()
+    assert answers["auth"] == "none"  # offered to a service made before the question: its API stays open
     assert answers["_commit"] == "v0.4.0"
     assert conflicted_files(project) == []
     assert (project / "app/services/pricing.py").read_text().endswith("VAT = 0.2\n")
@@ -117,28 +118,32 @@ def test_a_landed_0_2_0_service_updates_with_its_resource_files_byte_identical(r
     passes_its_own_checks(project)
 
 
-def test_a_landed_0_3_0_service_chooses_oidc_on_update_and_its_routes_need_tokens(
-    releases: Path, tmp_path: Path
+@pytest.mark.parametrize("auth", ["oidc", "local"])
+def test_a_landed_0_3_0_service_chooses_an_auth_on_update_and_its_routes_need_tokens(
+    releases: Path, tmp_path: Path, auth: str
 ) -> None:
-    """`auth` is asked on update: oidc protects every route, edits merge, and the service's own tests pass."""
+    """`auth` is asked on update: bearer tokens protect every route, edits merge, the service's own tests pass."""
     project = copy_at(releases, tmp_path / "shop", "v0.3.0", "-d", "project_name=Shop", "-d", "python_version=3.11")
     service = project / "app/services/product.py"
     service.write_text(service.read_text() + "\n# Our pricing rules go here.\n")
     commit_all(project, "Our note")
-    code, output = update(project, "-d", "auth=oidc")
+    code, output = update(project, "-d", f"auth={auth}")
     assert code == 0, output
-    assert answers_of(project)["auth"] == "oidc"
+    assert answers_of(project)["auth"] == auth
     assert conflicted_files(project) == []
     assert "# Our pricing rules go here." in service.read_text()
     assert "dependencies=[Depends(current_principal)]" in (project / "app/api/v1/router.py").read_text()
     assert (project / "tests/integration/test_bearer_tokens.py").is_file()
+    assert ("create-user:" in (project / "Makefile").read_text()) == (auth == "local")
     passes_its_own_checks(project)
 
 
-def customers_with_an_index(releases: Path, tmp_path: Path, version: str) -> Path:
+def customers_with_an_index(releases: Path, tmp_path: Path, version: str, *answers: str) -> Path:
     """A service of customers generated at `version`, with a revision of its own indexing their names."""
     resources = json.dumps([CUSTOMER])
-    project = copy_at(releases, tmp_path / "crm", version, "-d", f"resources={resources}", "-d", "python_version=3.11")
+    project = copy_at(
+        releases, tmp_path / "crm", version, "-d", f"resources={resources}", "-d", "python_version=3.11", *answers
+    )
     (project / "alembic/versions/a1b2c3d4e5f6_own_index.py").write_text(OWN_REVISION)
     model = project / "app/models/customer.py"
     model.write_text(
@@ -151,8 +156,8 @@ def customers_with_an_index(releases: Path, tmp_path: Path, version: str) -> Pat
 
 @pytest.fixture(name="customers")
 def fixture_customers(releases: Path, tmp_path: Path) -> Path:
-    """A 0.3.0 service of customers, with a revision of its own and edits where resources are listed."""
-    project = customers_with_an_index(releases, tmp_path, "v0.4.0")
+    """A service of customers without auth, with a revision of its own and edits where resources are listed."""
+    project = customers_with_an_index(releases, tmp_path, "v0.4.0", "-d", "auth=none")
     for path, anchor, line in (
         ("app/api/v1/router.py", 'router = APIRouter(prefix="/api/v1")\n', "router.include_router(reports.router)\n"),
         ("app/api/v1/router.py", "from fastapi import APIRouter\n", "\nfrom app.api.v1.endpoints import reports\n"),
@@ -212,7 +217,9 @@ def test_api_keys_arrive_on_update_as_a_revision_joined_to_the_services_own(rele
 
 def test_a_resource_appended_without_revisions_of_ones_own_chains_to_one_head(releases: Path, tmp_path: Path) -> None:
     """No revision of the service's own: the new revision is the only head and no merge revision is written."""
-    project = copy_at(releases, tmp_path / "crm", "v0.4.0", "-d", f"resources={json.dumps([CUSTOMER])}")
+    project = copy_at(
+        releases, tmp_path / "crm", "v0.4.0", "-d", f"resources={json.dumps([CUSTOMER])}", "-d", "auth=none"
+    )
     grown = [CUSTOMER, {"name": "order", "fields": ORDER_FIELDS}]
     code, output = update(project, "-d", f"resources={json.dumps(grown)}")
     assert code == 0, output
@@ -220,6 +227,22 @@ def test_a_resource_appended_without_revisions_of_ones_own_chains_to_one_head(re
     assert not list((project / "alembic/versions").glob("merge_*.py"))
     assert conflicted_files(project) == []
     assert answers_of(project)["resources"] == grown
+
+
+def test_a_resource_appended_to_a_local_service_joins_the_accounts_revision(releases: Path, tmp_path: Path) -> None:
+    """The accounts revision, written once after the first resource, and the new resource's join in one merge."""
+    project = copy_at(releases, tmp_path / "crm", "v0.4.0", "-d", f"resources={json.dumps([CUSTOMER])}")
+    assert answers_of(project)["auth"] == "local"
+    grown = [CUSTOMER, {"name": "order", "fields": ORDER_FIELDS}]
+    code, output = update(project, "-d", f"resources={json.dumps(grown)}")
+    assert code == 0, output
+    revisions = read_revisions(project / "alembic/versions")
+    assert revisions["auth_0001"] == ("0001",) == revisions["0002_orders"]  # applied history is never rewritten
+    (head,) = heads(revisions)
+    assert set(revisions[head]) == {"auth_0001", "0002_orders"}
+    assert conflicted_files(project) == []
+    assert "orders:read" in (project / "app/auth/sessions.py").read_text()  # its tokens name the new scopes
+    passes_its_own_checks(project)
 
 
 @pytest.mark.parametrize(
