@@ -11,13 +11,15 @@ included, as `make run` serves the service.
 
 A second copy of the service, generated with `auth: oidc`, serves GET by id to callers sending a
 bearer token: the tokens and the JWKS come from the copy's own test issuer (tests/issuer.py), the
-JWKS served on loopback by this process.
+JWKS served on loopback by this process. A third, generated with `auth: local`, does the same with
+a token signed by the key it is given as AUTH_SIGNING_KEY (its tests/issuer.py makes both).
 
 Prints a table and exits 1 when a target is missed: get by id >= 40 % of the ceiling's req/s,
 create >= 35 %, create with a reference >= 35 %, list >= 30 %, list with filters and a multi-key
 sort >= 90 % of the plain list when neither counts (include_total=false) and >= 50 % when both
 do (counting half the table is the database's work, not the service's), get by id at 256
-connections >= 80 % of it at 64, get by id with a token >= 85 % of it without auth, no errors.
+connections >= 80 % of it at 64, get by id with a token (oidc or local) >= 85 % of it without auth,
+no errors.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -117,7 +120,8 @@ import json, time
 from tests.issuer import AUDIENCE, ISSUER, Issuer
 issuer = Issuer()
 token = issuer.token(exp=int(time.time()) + 86400)
-print(json.dumps({"jwks": issuer.jwks, "token": token, "issuer": ISSUER, "audience": AUDIENCE}))
+key = getattr(issuer, "private_pem", "")  # what a local service signs with
+print(json.dumps({"jwks": issuer.jwks, "token": token, "issuer": ISSUER, "audience": AUDIENCE, "key": key}))
 """
 
 
@@ -152,6 +156,9 @@ SCENARIOS = (
 AUTHORIZED = Scenario(
     "get-auth", "GET by id, bearer token", RESOURCE_PATH, script="get_by_id.lua", product_ids=True, authorized=True
 )
+AUTHORIZED_LOCAL = Scenario(
+    "get-local", "GET by id, local token", RESOURCE_PATH, script="get_by_id.lua", product_ids=True, authorized=True
+)
 # (scenario, baseline, minimum share of the baseline's req/s)
 RATIO_TARGETS = (
     ("get", "ceiling", 0.40),
@@ -162,6 +169,7 @@ RATIO_TARGETS = (
     ("list-filtered", "list", 0.50),
     ("get-256", "get", 0.80),
     ("get-auth", "get", 0.85),
+    ("get-local", "get", 0.85),
 )
 
 
@@ -494,14 +502,29 @@ def jwks_server(document: dict[str, object]) -> Iterator[str]:
         server.server_close()
 
 
-def bench_authorized(load: Load, project: Path, database_url: str) -> list[Result]:
-    """Serve the oidc copy with its test issuer's keys and measure the authorized scenario."""
+def mint(project: Path) -> dict[str, Any]:
+    """A long-lived admin token of the copy's test issuer, with its JWKS, issuer, audience and private key."""
     minted = subprocess.run(
         [str(project / ".venv" / "bin" / "python"), "-c", ISSUE_SCRIPT], cwd=project, capture_output=True, text=True
     )
     if minted.returncode != 0:
         raise BenchError(f"minting a token in {project} failed:\n{minted.stderr}")
-    issued = json.loads(minted.stdout)
+    issued: dict[str, Any] = json.loads(minted.stdout)
+    return issued
+
+
+def bench_local(load: Load, project: Path, database_url: str) -> list[Result]:
+    """Migrate the bench database with the local copy (its accounts tables), serve it and measure its tokens."""
+    uv = [find_uv_bin(), "run", "--frozen", "--no-sync"]
+    run("alembic upgrade", [*uv, "alembic", "upgrade", "head"], project, project_env(DATABASE_URL=database_url))
+    issued = mint(project)
+    settings = {"AUTH_ISSUER": issued["issuer"], "AUTH_AUDIENCE": issued["audience"], "AUTH_SIGNING_KEY": issued["key"]}
+    return bench_service(replace(load, token=issued["token"]), project, database_url, (AUTHORIZED_LOCAL,), **settings)
+
+
+def bench_authorized(load: Load, project: Path, database_url: str) -> list[Result]:
+    """Serve the oidc copy with its test issuer's keys and measure the authorized scenario."""
+    issued = mint(project)
     with jwks_server(issued["jwks"]) as jwks_url:
         settings = {"AUTH_ISSUER": issued["issuer"], "AUTH_AUDIENCE": issued["audience"], "AUTH_JWKS_URL": jwks_url}
         authorized = replace(load, token=issued["token"])
@@ -571,13 +594,14 @@ def bench(workdir: Path, duration: int, warmup: int, quiet: bool) -> list[Result
     """Install the service, prepare its database, then measure the ceiling and every scenario."""
     wrk, taskset = tool_paths()
     server_url = os.environ.get(SERVER_URL_VARIABLE) or DEFAULT_SERVER_URL
-    project, secured = install(workdir), install(workdir, auth="oidc")
+    project, secured, local = install(workdir), install(workdir, auth="oidc"), install(workdir, auth="local")
     with fresh_database(server_url, "bench") as database_url:
         print(f"--- database {urlsplit(database_url).path.lstrip('/')} on {urlsplit(server_url).netloc}", flush=True)
         load = Load(wrk, taskset, duration, warmup, quiet, prepare_database(project, database_url))
         ceiling = bench_ceiling(load, project, workdir)
         plain = bench_service(load, project, database_url, SCENARIOS)
-        return [ceiling, *plain, *bench_authorized(load, secured, database_url)]
+        authorized = bench_authorized(load, secured, database_url)
+        return [ceiling, *plain, *authorized, *bench_local(load, local, database_url)]
 
 
 def report(results: list[Result], started: float) -> int:
