@@ -10,6 +10,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from app.core.request_id import HEADER as REQUEST_ID_HEADER
+from app.core.request_id import current_request_id
+
 PROBLEM_JSON = "application/problem+json"
 
 logger = logging.getLogger(__name__)
@@ -31,6 +34,7 @@ class Problem(BaseModel):
     status: int
     detail: str
     instance: str
+    request_id: str | None = None  # the X-Request-ID of the answer, to quote when reporting it
     errors: list[FieldError] | None = None
 
 
@@ -80,14 +84,18 @@ class ServiceUnavailableError(DomainError):
 
 def problem(request: Request, status: int, detail: str, errors: list[FieldError] | None = None) -> JSONResponse:
     """A problem+json response for `request`."""
+    request_id = current_request_id.get() or None
     body = Problem(
         title=HTTPStatus(status).phrase,
         status=status,
         detail=detail,
         instance=request.url.path,
+        request_id=request_id,
         errors=errors,
     )
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON)
+    headers = {REQUEST_ID_HEADER: request_id} if request_id else None
+    content = body.model_dump(exclude_none=True)
+    return JSONResponse(content, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
@@ -112,7 +120,8 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    logger.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    where = (request.method, request.url.path, current_request_id.get())
+    logger.error("Unhandled error on %s %s (request %s)", *where, exc_info=exc)
     return problem(request, HTTPStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred.")
 
 
