@@ -5,7 +5,7 @@ bodies and log records name it, and the response carries it back in `X-Request-I
 """
 
 import re
-import uuid
+import secrets
 from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,8 +23,8 @@ def request_id_of(scope: Scope) -> str:
     for name, value in scope["headers"]:
         if name == _HEADER:
             given = value.decode("latin-1")
-            return given if SANE.fullmatch(given) else uuid.uuid4().hex
-    return uuid.uuid4().hex
+            return given if SANE.fullmatch(given) else secrets.token_hex(16)
+    return secrets.token_hex(16)
 
 
 class RequestId:
