@@ -35,4 +35,5 @@ async def test_a_chunked_body_is_cut_off_at_the_limit(client: httpx.AsyncClient,
 async def test_a_body_within_the_limit_reaches_the_route(client: httpx.AsyncClient) -> None:
     body = b'{"not_a_field": 1}'
     response = await client.post(RESOURCES[0].URL, content=body, headers={"Content-Type": "application/json"})
-    assert assert_problem(response, 422)["errors"][0]["loc"] == ["body", "not_a_field"]  # the route read it
+    errors = assert_problem(response, 422)["errors"]
+    assert ["body", "not_a_field"] in [error["loc"] for error in errors]  # the route read the body
