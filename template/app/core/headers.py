@@ -6,7 +6,9 @@ load or frame anything; the HTML of /docs keeps the policy it needs. Answers und
 `Cache-Control: no-store` unless the route set its own, as an answer may hold a caller's data.
 """
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from app.core.middleware import HttpMiddleware
 
 NOSNIFF = (b"x-content-type-options", b"nosniff")
 JSON_POLICY = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
@@ -14,17 +16,11 @@ NO_STORE = (b"cache-control", b"no-store")
 API_PREFIX = "/api/"
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """Add the security headers to each HTTP answer."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on; add the headers to the answer's start."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         api = scope["path"].startswith(API_PREFIX)
 
         async def secured(message: Message) -> None:

@@ -11,20 +11,18 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import problem
+from app.core.middleware import HttpMiddleware
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """Refuse request bodies larger than `max_bytes` with a 413 problem."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on, counting its body; answer 413 instead once it is too large."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         if _declared_length(scope) > self.max_bytes:
             await self._refuse(scope, receive, send)
             return

@@ -8,7 +8,9 @@ import re
 import secrets
 from contextvars import ContextVar
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from app.core.middleware import HttpMiddleware
 
 HEADER = "X-Request-ID"
 # Letters, digits and . _ - : up to 64 of them, so an id is safe in a log line and a header.
@@ -27,17 +29,11 @@ def request_id_of(scope: Scope) -> str:
     return secrets.token_hex(16)
 
 
-class RequestId:
+class RequestId(HttpMiddleware):
     """Give each HTTP request an id, and each answer the header naming it."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Set the request's id for its duration and add `X-Request-ID` to the answer."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         request_id = request_id_of(scope)
         current_request_id.set(request_id)  # kept for the task: the 500 handler outside runs after this returns
         header = (_HEADER, request_id.encode())
