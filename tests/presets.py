@@ -64,6 +64,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "resources": [
             {
                 "name": "order_item",
+                "owned": True,  # owned rows under the default auth, local
                 "fields": (
                     "sku:str(32)!, unit_price:decimal(10,2)=9.99, placed_at:datetime?, code:uuid?!,"
                     ' active:bool=true, quantity:int=1, note:text?, label:str(40)?="a, b # {{ 7*7 }}",'
