@@ -1,19 +1,19 @@
 """Alembic environment: async engine, the service's metadata, URL from the settings."""
 
 import asyncio
-from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy import Connection, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.core.config import get_settings
+from app.core.logging import configure_logging
 from app.db.types import render_migration_type
 from app.models import Base
 
 config = context.config
-if config.config_file_name is not None and config.attributes.get("configure_logger", True):
-    fileConfig(config.config_file_name, disable_existing_loggers=False)
+if config.attributes.get("configure_logger", True):
+    configure_logging(get_settings().log_level, get_settings().log_renderer)
 
 target_metadata = Base.metadata
 

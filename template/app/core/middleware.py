@@ -1,5 +1,7 @@
 """The base of the service's pure ASGI middlewares (no BaseHTTPMiddleware: it costs a task per request)."""
 
+from fastapi.routing import iter_route_contexts
+from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
@@ -19,3 +21,24 @@ class HttpMiddleware:
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one HTTP request through the wrapped app."""
         raise NotImplementedError
+
+
+def route_templates(app: Starlette) -> dict[int, str]:
+    """Each route's full template (its routers' prefixes included), by the id of the route a scope names."""
+    return {id(context.original_route): context.path for context in iter_route_contexts(app.routes) if context.path}
+
+
+def route_of(scope: Scope) -> str | None:
+    """The template of the route the request matched (`/api/v1/products/{product_id}`), None when none did."""
+    route = scope.get("route")
+    if route is None:
+        return None
+    templates: dict[int, str] = scope["app"].state.route_templates
+    path: str = route.path
+    return templates.get(id(route), path)
+
+
+def subject_of(scope: Scope) -> str | None:
+    """The authenticated caller of the request, as the auth guard noted it (`request.state.subject`)."""
+    state = scope.get("state")
+    return state.get("subject") if state else None
