@@ -30,7 +30,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,6 +50,7 @@ from uv import find_uv_bin
 
 from tests.gates import GateFailed, project_env, run
 from tests.generation import generate
+from tests.net import free_port
 from tests.postgres import SERVER_URL_VARIABLE, fresh_database, with_database
 from tests.presets import DEFAULT_FIELDS, answers
 from tests.pythons import interpreter
@@ -324,14 +324,6 @@ def measure(load: Load, server: Server, scenario: Scenario) -> Result:
         flush=True,
     )
     return result
-
-
-def free_port() -> int:
-    """A TCP port on the loopback interface that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def wait_until_ready(process: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 60.0) -> None:

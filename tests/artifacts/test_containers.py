@@ -15,6 +15,7 @@ import yaml
 from tests.artifacts.manifests import KUSTOMIZATIONS, deploys_to_kubernetes, dockerfile_instructions, kustomize
 from tests.artifacts.tools import VENV_BIN, run_tool
 from tests.conftest import Rendered
+from tests.net import free_port
 from tests.presets import PRESETS
 
 ALL_PRESETS = sorted(PRESETS)
@@ -183,13 +184,6 @@ def test_readme_documents_both_ways_to_run(rendered: Rendered, preset: str) -> N
 # The entrypoint, run for real: a stub `alembic` on PATH records what it was asked to do.
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 def _run_entrypoint(
     project: Path, tmp_path: Path, command: list[str], **environment: str
 ) -> tuple[subprocess.CompletedProcess[str], int]:
@@ -248,7 +242,7 @@ def test_entrypoint_rejects_an_unknown_migration_switch(rendered: Rendered, tmp_
 
 
 def test_entrypoint_gives_up_on_a_closed_port_within_the_attempts(rendered: Rendered, tmp_path: Path) -> None:
-    port = _closed_port()
+    port = free_port()  # closed again: nothing answers there
     url = f"postgresql+asyncpg://app:s3cret@127.0.0.1:{port}/service"
     started = time.monotonic()
     result, _ = _run_entrypoint(

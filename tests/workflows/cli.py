@@ -2,17 +2,20 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from tests.gates import project_env
 from tests.releases import GIT_IDENTITY
 
 CONFLICT_START = "<<<<<<< before updating"
@@ -77,13 +80,6 @@ def answers_of(project: Path) -> dict[str, object]:
     return loaded
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def call(
     method: str, url: str, *, body: Any = None, form: dict[str, str] | None = None, token: str = ""
 ) -> tuple[int, dict[str, str], Any]:
@@ -101,3 +97,37 @@ def call(
     except urllib.error.HTTPError as error:
         status, answer, raw = error.code, dict(error.headers), error.read()
     return status, {name.lower(): value for name, value in answer.items()}, json.loads(raw) if raw else None
+
+
+def run_in(project: Path, *command: str) -> str:
+    """Run a command of the generated service with its own environment; fail with its output."""
+    result = subprocess.run(command, cwd=project, env=project_env(), capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode}:\n{result.stdout}{result.stderr}"
+    return result.stdout
+
+
+@contextmanager
+def serving(project: Path, port: int, env: dict[str, str]) -> Iterator[str]:
+    """The base URL of uvicorn serving the service from its own .venv on `port`, with the environment `env`."""
+    command = [str(project / ".venv/bin/python"), "-m", "uvicorn", "app.main:app", "--port", str(port)]
+    log = project / f"uvicorn-{port}.log"
+    url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, cwd=project, env=env, stdout=output, stderr=output)
+        try:
+            deadline = time.monotonic() + 30
+            while not _answers(f"{url}/health/live"):
+                assert server.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, f"{url} did not answer within 30 s"
+                time.sleep(0.1)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return call("GET", url)[0] == 200
+    except OSError:
+        return False

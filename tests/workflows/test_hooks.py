@@ -4,16 +4,15 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.generation import TEMPLATE_ROOT
+from tests.net import free_port
 from tests.presets import BASE_ANSWERS
-from tests.workflows.cli import call, copier, free_port, git, user_env
+from tests.workflows.cli import call, copier, git, serving, user_env
 
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 
@@ -130,26 +129,8 @@ def fixture_served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     project = tmp_path / "svc"
     output = copy(project, *data(setup_environment=True, install_pre_commit=False))
     assert "make install" not in output  # the environment is already there
-    port = free_port()
-    server = subprocess.Popen(
-        [str(project / ".venv/bin/uvicorn"), "app.main:app", "--port", str(port)],
-        cwd=project,
-        env=user_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base_url}/health/live", timeout=1).close()  # noqa: S310 - local URL
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serving(project, free_port(), user_env()) as base_url:
         yield project, base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_setup_environment_serves_at_once(served: tuple[Path, str]) -> None:

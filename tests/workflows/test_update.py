@@ -10,8 +10,7 @@ import pytest
 from uv import find_uv_bin
 
 from extensions.migrations.merge_heads import heads, read_revisions
-from tests.gates import project_env
-from tests.workflows.cli import answers_of, commit_all, conflicted_files, copier, git, user_env
+from tests.workflows.cli import answers_of, commit_all, conflicted_files, copier, git, run_in, user_env
 
 HOOK_LINES = ("fastapi-ms: git:", "fastapi-ms: pre-commit:", "fastapi-ms: environment ready")
 RESOURCE_FILES = ("app/models/product.py", "app/schemas/product.py", "alembic/versions/0001_initial.py")
@@ -67,13 +66,6 @@ def update(project: Path, *answers: str) -> tuple[int, str]:
     """Run `copier update` to v0.4.0 (this tree) in `project` and return its exit code and output."""
     result = copier("update", "--trust", "--defaults", "--vcs-ref", "v0.4.0", *answers, cwd=project)
     return result.returncode, f"{result.stdout}{result.stderr}"
-
-
-def run_in(project: Path, *command: str) -> str:
-    """Run a command of the generated service with its own environment; fail with its output."""
-    result = subprocess.run(command, cwd=project, env=project_env(), capture_output=True, text=True, check=False)
-    assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode}:\n{result.stdout}{result.stderr}"
-    return result.stdout
 
 
 def passes_its_own_checks(project: Path) -> None:
