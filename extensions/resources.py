@@ -314,7 +314,7 @@ def auth_error(value: Any, auth: str) -> str:
 
 
 class ResourcesExtension(Extension):
-    """Registers `resources_error` and `owned_without_auth_error` for the questionnaire's validators."""
+    """Registers `resources_error` and `auth_error` for the questionnaire's validators."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 import tests.samples
 
@@ -31,6 +32,12 @@ def samples(name: str) -> ModuleType:
 RESOURCES = tuple(
     sorted((samples(info.name) for info in pkgutil.iter_modules(tests.samples.__path__)), key=lambda m: m.E2E_N)
 )
+
+
+def in_process(app: FastAPI, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
+    """An HTTP client calling `app` in process, sending `headers` with every request."""
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers)
 
 
 def each_resource() -> list[Any]:

@@ -10,7 +10,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
+from starlette.types import Message, Receive, Scope, Send
 
+from app.core.middleware import HttpMiddleware
 from app.core.request_id import HEADER as REQUEST_ID_HEADER
 from app.core.request_id import current_request_id
 
@@ -134,10 +136,31 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(request, HTTPStatus.UNPROCESSABLE_ENTITY, detail, errors)
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    where = (request.method, request.url.path, current_request_id.get())
-    logger.error("Unhandled error on %s %s (request %s)", *where, exc_info=exc)
-    return problem(request, HTTPStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred.")
+class UnexpectedErrors(HttpMiddleware):
+    """Answer an exception no handler took with a 500 problem, inside the other middlewares.
+
+    Starlette would answer it from its outermost layer, past the security headers, CORS and the
+    access line, and log the traceback twice; here it is logged once and answered like any error.
+    """
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; on an exception before the answer started, log it and send the 500."""
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as error:
+            where = (scope["method"], scope["path"], current_request_id.get())
+            logger.error("Unhandled error on %s %s (request %s)", *where, exc_info=error)
+            if started:
+                raise  # half an answer is out: the server can only close the connection
+            response = problem(Request(scope), HTTPStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred.")
+            await response(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -145,7 +168,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_middleware(UnexpectedErrors)  # the first added, so the innermost: the others see its 500
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

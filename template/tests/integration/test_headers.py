@@ -4,10 +4,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from app.core.config import get_settings
 from app.main import create_app
-from tests.helpers import RESOURCES
+from tests.helpers import RESOURCES, in_process
 
 POLICY = "default-src 'none'; frame-ancestors 'none'"
 
@@ -17,6 +18,18 @@ async def test_api_answers_are_not_sniffed_framed_or_stored(client: httpx.AsyncC
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["content-security-policy"] == POLICY
         assert response.headers["cache-control"] == "no-store"
+
+
+async def test_an_unexpected_error_is_answered_with_them_too(app: FastAPI, client: httpx.AsyncClient) -> None:
+    async def broken() -> None:
+        raise RuntimeError("boom")
+
+    app.dependency_overrides[RESOURCES[0].DEPENDENCY] = broken
+    response = await client.get(RESOURCES[0].URL)
+    assert response.status_code == 500
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["content-security-policy"] == POLICY
+    assert response.headers["cache-control"] == "no-store"
 
 
 async def test_the_docs_page_keeps_the_scripts_it_needs(client: httpx.AsyncClient) -> None:
@@ -36,17 +49,13 @@ def fixture_configured(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.Monke
     get_settings.cache_clear()
 
 
-def _client(app: object) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize(("api_docs", "served"), [("false", False), ("true", True)])
 async def test_production_serves_no_api_docs_unless_told(
     configured: pytest.MonkeyPatch, api_docs: str, served: bool
 ) -> None:
     configured.setenv("ENVIRONMENT", "production")
     configured.setenv("API_DOCS", api_docs)
-    async with _client(create_app()) as anonymous:
+    async with in_process(create_app()) as anonymous:
         for path in ("/docs", "/redoc", "/openapi.json"):
             assert ((await anonymous.get(path)).status_code == 200) == served, path
 
@@ -54,7 +63,7 @@ async def test_production_serves_no_api_docs_unless_told(
 async def test_cors_answers_only_the_allowed_origins(configured: pytest.MonkeyPatch) -> None:
     configured.setenv("CORS_ORIGINS", '["https://shop.example.com"]')
     preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"}
-    async with _client(create_app()) as browser:
+    async with in_process(create_app()) as browser:
         allowed = await browser.options(RESOURCES[0].URL, headers={"Origin": "https://shop.example.com", **preflight})
         assert allowed.status_code == 200
         assert allowed.headers["access-control-allow-origin"] == "https://shop.example.com"

@@ -7,6 +7,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from app.core.config import Settings
 from tests.helpers import RESOURCES, assert_problem
 
 GENERATED = re.compile(r"[0-9a-f]{32}")
@@ -47,7 +48,7 @@ async def test_an_unexpected_error_names_its_request_in_the_answer_and_the_log(
     assert any("(request req-500)" in message for message in errors)
 
 
-async def test_a_body_refused_by_the_limit_names_its_request(client: httpx.AsyncClient) -> None:
-    body = b"x" * 1_048_577
+async def test_a_body_refused_by_the_limit_names_its_request(client: httpx.AsyncClient, settings: Settings) -> None:
+    body = b"x" * (settings.max_body_bytes + 1)
     response = await client.post(RESOURCES[0].URL, content=body, headers={"X-Request-ID": "big-1"})
     assert assert_problem(response, 413)["request_id"] == "big-1"
