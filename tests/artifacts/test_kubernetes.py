@@ -28,9 +28,13 @@ APP_PORT = 8000
 SCRATCH_MOUNT = "/tmp"  # noqa: S108 - a path inside the container, not a file this test writes
 
 
+def _answer(project: Path, question: str) -> str:
+    answer: str = yaml.safe_load((project / ".copier-answers.yml").read_text())[question]
+    return answer
+
+
 def _slug(project: Path) -> str:
-    slug: str = yaml.safe_load((project / ".copier-answers.yml").read_text())["project_slug"]
-    return slug
+    return _answer(project, "project_slug")
 
 
 def _pod_specs(objects: list[Manifest], slug: str) -> dict[str, dict[str, Any]]:
@@ -242,8 +246,16 @@ def test_overlays_differ_in_scale_resources_and_exposure(rendered: Rendered, pre
     (tls,) = ingress["tls"]
     (rule,) = ingress["rules"]
     assert rule["host"] in tls["hosts"] and tls["secretName"] == f"{slug}-tls"
-    (path,) = rule["http"]["paths"]
-    assert path["backend"]["service"] == {"name": slug, "port": {"name": "http"}}
+    paths = rule["http"]["paths"]
+    assert all(path["backend"]["service"] == {"name": slug, "port": {"name": "http"}} for path in paths)
+    routed = {path["path"] for path in paths}
+    assert routed == ({"/api", "/.well-known"} if _answer(project, "auth") == "local" else {"/api"})  # never /metrics
+    pod = find(production, "Deployment", slug)["spec"]["template"]["metadata"]["annotations"]
+    assert (pod["prometheus.io/scrape"], pod["prometheus.io/path"], pod["prometheus.io/port"]) == (
+        "true",
+        "/metrics",
+        str(APP_PORT),
+    )
 
 
 def test_the_longest_slug_keeps_every_name_a_valid_label(render: Render) -> None:

@@ -110,7 +110,7 @@ def run_in(project: Path, *command: str) -> str:
 def serving(project: Path, port: int, env: dict[str, str]) -> Iterator[str]:
     """The base URL of uvicorn serving the service from its own .venv on `port`, with the environment `env`."""
     command = [str(project / ".venv/bin/python"), "-m", "uvicorn", "app.main:app", "--port", str(port)]
-    log = project / f"uvicorn-{port}.log"
+    log = project.parent / f"{project.name}-uvicorn-{port}.log"  # outside the project: its git tree stays clean
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as output:
         server = subprocess.Popen(command, cwd=project, env=env, stdout=output, stderr=output)

@@ -82,8 +82,8 @@ def test_a_landed_0_2_0_service_updates_with_its_resource_files_byte_identical(r
     """The three answers become one list; model, schemas and revision 0001 keep every byte; edits stay."""
     project = copy_at(releases, tmp_path / "shop", "v0.2.0", "-d", "project_name=Shop", "-d", "python_version=3.11")
     (project / "app/services/pricing.py").write_text('"""Our own pricing rules."""\n\nVAT = 0.2\n')
-    logging_module = project / "app/core/logging.py"
-    logging_module.write_text(logging_module.read_text() + "\n# Our log shipper reads JSON lines from stdout.\n")
+    settings_module = project / "app/core/config.py"  # the template changes it, but not where this edit is
+    settings_module.write_text(settings_module.read_text() + "\n# Our settings come from the vault agent.\n")
     commit_all(project, "Our edits")
     before = {path: (project / path).read_bytes() for path in RESOURCE_FILES}
     commits_before = git("rev-list", "--count", "HEAD", cwd=project)
@@ -103,7 +103,7 @@ def test_a_landed_0_2_0_service_updates_with_its_resource_files_byte_identical(r
     assert answers["_commit"] == "v0.4.0"
     assert conflicted_files(project) == []
     assert (project / "app/services/pricing.py").read_text().endswith("VAT = 0.2\n")
-    assert "# Our log shipper reads JSON lines from stdout." in logging_module.read_text()
+    assert "# Our settings come from the vault agent." in settings_module.read_text()
     assert (project / "app/schemas/product_query.py").is_file()
     assert git("rev-list", "--count", "HEAD", cwd=project) == commits_before
     assert not any(line in output for line in HOOK_LINES), output
@@ -233,7 +233,7 @@ def test_a_resource_appended_to_a_local_service_joins_the_accounts_revision(rele
     (head,) = heads(revisions)
     assert set(revisions[head]) == {"auth_0001", "0002_orders"}
     assert conflicted_files(project) == []
-    assert "orders:read" in (project / "app/auth/sessions.py").read_text()  # its tokens name the new scopes
+    assert 'require_scope("orders:read")' in (project / "app/api/v1/endpoints/orders.py").read_text()
     passes_its_own_checks(project)
 
 

@@ -6,43 +6,34 @@ when the request was authenticated; the logging pipeline adds the request id.
 """
 
 import logging
-import time
 
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
-from app.core.middleware import HttpMiddleware, route_of, subject_of
+from app.core.middleware import ObservingMiddleware, route_of, subject_of
 
 logger = logging.getLogger("app.access")
 
 
-class AccessLog(HttpMiddleware):
+class AccessLog(ObservingMiddleware):
     """Log each HTTP request once it is answered, or once it failed."""
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Pass the request on, noting its status; log the line when it is done."""
-        if not logger.isEnabledFor(logging.INFO):
+        """Serve the request, observed only when INFO records are written."""
+        if logger.isEnabledFor(logging.INFO):
+            await super().http(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500  # what the server answers when the app raises before it starts a response
 
-        async def noted(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, noted)
-        finally:
-            client = scope.get("client")
-            fields = {
-                "method": scope["method"],
-                "path": scope["path"],
-                "route": route_of(scope),
-                "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                "client": client[0] if client else None,
-                "subject": subject_of(scope),
-            }
-            logger.info("request", extra=fields)
+    def observe(self, scope: Scope, status: int, seconds: float) -> None:
+        """Write the request's access line."""
+        client = scope.get("client")
+        fields = {
+            "method": scope["method"],
+            "path": scope["path"],
+            "route": route_of(scope),
+            "status": status,
+            "duration_ms": round(seconds * 1000, 2),
+            "client": client[0] if client else None,
+            "subject": subject_of(scope),
+        }
+        logger.info("request", extra=fields)

@@ -1,8 +1,10 @@
 """The base of the service's pure ASGI middlewares (no BaseHTTPMiddleware: it costs a task per request)."""
 
+import time
+
 from fastapi.routing import iter_route_contexts
 from starlette.applications import Starlette
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class HttpMiddleware:
@@ -20,6 +22,30 @@ class HttpMiddleware:
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one HTTP request through the wrapped app."""
+        raise NotImplementedError
+
+
+class ObservingMiddleware(HttpMiddleware):
+    """Times each HTTP request and notes its status, then hands both to `observe`, also when the app failed."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the request through the wrapped app, then observe it."""
+        started = time.perf_counter()
+        status = 500  # what the server answers when the app raises before it starts a response
+
+        async def noted(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noted)
+        finally:
+            self.observe(scope, status, time.perf_counter() - started)
+
+    def observe(self, scope: Scope, status: int, seconds: float) -> None:
+        """Note one served request: its final status and how long it took."""
         raise NotImplementedError
 
 

@@ -9,11 +9,12 @@ from typing import Any, Self, cast
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.base import Executable
 
 from app.core.config import Settings
 from app.core.errors import ConflictError, ReferenceConflict, ServiceUnavailableError
-from app.db.executor import Database, Executor, Params, Row
+from app.db.executor import Database, Executor, Params, PoolUsage, Row
 
 
 @contextmanager
@@ -118,3 +119,9 @@ class SqlAlchemyDatabase(Database):
 
     async def close(self) -> None:
         await self._engine.dispose()
+
+    def pool_usage(self) -> PoolUsage:
+        pool = self._engine.pool
+        if not isinstance(pool, QueuePool):  # SQLite in memory: one connection, nothing to wait for
+            return PoolUsage(1, 0, 0, 1)
+        return PoolUsage(pool.checkedin() + pool.checkedout(), pool.checkedout(), 0, pool.size())

@@ -21,12 +21,21 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.sql.base import Executable
 
 Row = Mapping[str, Any]
 Params = Mapping[str, Any]
+
+
+class PoolUsage(NamedTuple):
+    """How the connection pool is used right now, for the metrics."""
+
+    open: int  # connections the pool holds
+    in_use: int  # connections serving a unit of work
+    waiting: int  # units of work waiting for a free connection
+    max_size: int  # connections the pool opens at most
 
 
 class Executor(ABC):
@@ -86,6 +95,10 @@ class Database(ABC):
     @abstractmethod
     async def close(self) -> None:
         """Close every pooled connection."""
+
+    @abstractmethod
+    def pool_usage(self) -> PoolUsage:
+        """How the pool is used right now."""
 
     def unit_of_work(self, *, atomic: bool = True) -> UnitOfWork:
         """One connection and at most one transaction: commit on success, roll back on error.

@@ -13,7 +13,7 @@ from sqlalchemy.sql.base import Executable
 
 from app.core.config import Settings
 from app.core.errors import ConflictError, ReferenceConflict, ServiceUnavailableError
-from app.db.executor import Database, Executor, Params, Row
+from app.db.executor import Database, Executor, Params, PoolUsage, Row
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -148,6 +148,7 @@ class AsyncpgDatabase(Database):
         # One slot per pooled connection: waiting requests are served first come, first served,
         # and a request that finds a free slot pays for no timeout machinery.
         self._slots = asyncio.Semaphore(settings.db_pool_max_size)
+        self._in_use = self._waiting = 0
         self._compile = StatementCompiler()
 
     @classmethod
@@ -172,14 +173,17 @@ class AsyncpgDatabase(Database):
             return self._pinned
         await self._take_slot()
         try:
-            return await self._pool.acquire()
+            connection = await self._pool.acquire()
         except Exception as exc:
             self._slots.release()
             raise _translated(exc) from exc
+        self._in_use += 1
+        return connection
 
     async def release(self, connection: PgConnection) -> None:
         if self._pinned is not None:
             return
+        self._in_use -= 1
         try:
             await self._pool.release(cast("PoolConnectionProxy[asyncpg.Record]", connection))
         finally:
@@ -190,11 +194,14 @@ class AsyncpgDatabase(Database):
             await self._slots.acquire()  # a slot is free: this does not suspend
             return
         timeout = self._settings.db_pool_timeout
+        self._waiting += 1
         try:
             async with asyncio.timeout(timeout):
                 await self._slots.acquire()
         except TimeoutError as exc:
             raise ServiceUnavailableError(f"No database connection became free within {timeout} s.") from exc
+        finally:
+            self._waiting -= 1
 
     def executor(self, connection: PgConnection, *, atomic: bool) -> Executor:
         return _AsyncpgExecutor(connection, self._compile, atomic=atomic)
@@ -212,3 +219,6 @@ class AsyncpgDatabase(Database):
 
     async def close(self) -> None:
         await self._pool.close()
+
+    def pool_usage(self) -> PoolUsage:
+        return PoolUsage(self._pool.get_size(), self._in_use, self._waiting, self._settings.db_pool_max_size)
