@@ -80,6 +80,18 @@ class InvalidReferenceError(DomainError):
         super().__init__(message, [FieldError(loc=["body", field], msg=message, type="reference_not_found")])
 
 
+class PreconditionFailedError(DomainError):
+    """The row is no longer at the version the request's If-Match names."""
+
+    status = HTTPStatus.PRECONDITION_FAILED
+
+
+class PreconditionRequiredError(DomainError):
+    """A write came without the If-Match header the service requires."""
+
+    status = HTTPStatus.PRECONDITION_REQUIRED
+
+
 class ServiceUnavailableError(DomainError):
     """A dependency (the database) cannot serve the request right now."""
 

@@ -15,8 +15,11 @@ TOTAL = "_total"
 ROW_ID = "_row_id"
 OWNER = "_owner"
 _LIKE_ESCAPE = "\\"
+VERSION = "_version"
 # A filter's shape: its parameter name and, for `__in`, how many values; for `__isnull`, which way.
 Shape = tuple[tuple[str, int | bool], ...]
+# The versions (updated_at) a conditional write accepts; None: any version.
+Versions = tuple[datetime, ...]
 
 
 def _new(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -32,7 +35,19 @@ def _owned(table: sa.Table, owned: bool) -> list[sa.ColumnElement[bool]]:
     return [table.c.owner == sa.bindparam(OWNER)] if owned else []
 
 
-def _params(owner: str | None, **params: Any) -> dict[str, Any]:
+def _at_version(table: sa.Table, versions: int | None) -> list[sa.ColumnElement[bool]]:
+    """The condition that keeps a write to a row still at one of `versions` bound versions (None: any)."""
+    if versions is None:
+        return []
+    if versions == 0:  # If-Match named none of our tags: no version matches
+        return [sa.false()]
+    column = table.c.updated_at
+    return [column.in_([sa.bindparam(f"{VERSION}_{index}", type_=column.type) for index in range(versions)])]
+
+
+def _params(owner: str | None, versions: Versions | None = None, /, **params: Any) -> dict[str, Any]:
+    if versions is not None:
+        params.update({f"{VERSION}_{index}": version for index, version in enumerate(versions)})
     return params if owner is None else {**params, OWNER: owner}
 
 
@@ -49,14 +64,16 @@ def _insert(table: sa.Table) -> Executable:
 
 
 @lru_cache(maxsize=128)
-def _delete(table: sa.Table, owned: bool) -> Executable:
-    return sa.delete(table).where(_by_id(table), *_owned(table, owned)).returning(table.c.id)
+def _delete(table: sa.Table, owned: bool, versions: int | None) -> Executable:
+    conditions = [_by_id(table), *_owned(table, owned), *_at_version(table, versions)]
+    return sa.delete(table).where(*conditions).returning(table.c.id)
 
 
 @lru_cache(maxsize=1024)
-def _update(table: sa.Table, names: frozenset[str], owned: bool) -> Executable:
+def _update(table: sa.Table, names: frozenset[str], owned: bool, versions: int | None) -> Executable:
     values: dict[str, Any] = {name: sa.bindparam(f"_new_{name}") for name in (*sorted(names), "updated_at")}
-    return sa.update(table).where(_by_id(table), *_owned(table, owned)).values(values).returning(*table.c)
+    conditions = [_by_id(table), *_owned(table, owned), *_at_version(table, versions)]
+    return sa.update(table).where(*conditions).values(values).returning(*table.c)
 
 
 def _condition(table: sa.Table, name: str, shape: int | bool) -> sa.ColumnElement[bool]:
@@ -171,16 +188,19 @@ class Repository:
             raise RuntimeError("INSERT ... RETURNING returned no row")
         return row
 
-    async def update(self, *, row_id: int, values: Mapping[str, Any], owner: str | None = None) -> Row | None:
-        """Set the given columns; the updated row, or None when the id does not exist."""
-        statement = _update(self.table, frozenset(values), owner is not None)
-        params = _params(owner, **{ROW_ID: row_id}, **_new({**values, "updated_at": datetime.now(UTC)}))
+    async def update(
+        self, *, row_id: int, values: Mapping[str, Any], owner: str | None = None, versions: Versions | None = None
+    ) -> Row | None:
+        """Set the given columns; the updated row, or None when the id does not exist (or is at another version)."""
+        count = None if versions is None else len(versions)
+        statement = _update(self.table, frozenset(values), owner is not None, count)
+        params = _params(owner, versions, **{ROW_ID: row_id}, **_new({**values, "updated_at": datetime.now(UTC)}))
         return await self._executor.write(statement, params)
 
-    async def delete(self, *, row_id: int, owner: str | None = None) -> bool:
-        """Delete the row; False when the id does not exist."""
-        statement = _delete(self.table, owner is not None)
-        return await self._executor.write(statement, _params(owner, **{ROW_ID: row_id})) is not None
+    async def delete(self, *, row_id: int, owner: str | None = None, versions: Versions | None = None) -> bool:
+        """Delete the row; False when the id does not exist (or is at another version)."""
+        statement = _delete(self.table, owner is not None, None if versions is None else len(versions))
+        return await self._executor.write(statement, _params(owner, versions, **{ROW_ID: row_id})) is not None
 
     async def missing_reference(self, *, values: Mapping[str, Any]) -> str | None:
         """The first reference column in `values` whose target row does not exist, or None."""

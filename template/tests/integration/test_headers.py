@@ -1,12 +1,9 @@
 """Security headers on every answer, CORS only for the origins allowed, and no API docs in production."""
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.core.config import get_settings
 from app.main import create_app
 from tests.helpers import RESOURCES, in_process
 
@@ -38,15 +35,6 @@ async def test_the_docs_page_keeps_the_scripts_it_needs(client: httpx.AsyncClien
     assert docs.headers["x-content-type-options"] == "nosniff"
     assert "content-security-policy" not in docs.headers
     assert "cache-control" not in (await client.get("/health/live")).headers  # not an /api answer
-
-
-@pytest.fixture(name="configured")
-def fixture_configured(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Environment variables set for one test, the settings read again around it."""
-    get_settings.cache_clear()
-    yield monkeypatch
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 @pytest.mark.parametrize(("api_docs", "served"), [("false", False), ("true", True)])

@@ -1,12 +1,9 @@
 """Prometheus metrics: every request counted under its route template and status class, the pool, bounded labels."""
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.core.config import get_settings
 from app.main import create_app
 from tests.helpers import RESOURCES, in_process
 
@@ -68,16 +65,7 @@ async def test_requests_in_flight_and_the_pool_are_reported(client: httpx.AsyncC
     assert samples[("db_pool_max_connections", frozenset())] >= 1
 
 
-@pytest.fixture(name="without_metrics")
-def fixture_without_metrics(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """METRICS=false for one test, the settings read again around it."""
-    get_settings.cache_clear()
-    monkeypatch.setenv("METRICS", "false")
-    yield
-    monkeypatch.undo()
-    get_settings.cache_clear()
-
-
-async def test_metrics_can_be_turned_off(without_metrics: None) -> None:
+async def test_metrics_can_be_turned_off(configured: pytest.MonkeyPatch) -> None:
+    configured.setenv("METRICS", "false")
     async with in_process(create_app()) as client:
         assert (await client.get("/metrics")).status_code == 404

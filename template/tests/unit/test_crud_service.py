@@ -7,7 +7,13 @@ from unittest.mock import AsyncMock, MagicMock, call
 
 import pytest
 
-from app.core.errors import ConflictError, InvalidReferenceError, NotFoundError, ReferenceConflict
+from app.core.errors import (
+    ConflictError,
+    InvalidReferenceError,
+    NotFoundError,
+    PreconditionFailedError,
+    ReferenceConflict,
+)
 from app.db.executor import Database
 from tests.helpers import each_resource
 
@@ -122,7 +128,7 @@ async def test_replace_sends_every_field(m: ModuleType) -> None:
     repository.update.return_value = _row(m, 2, row_id=9)
     data = m.REPLACE.model_validate(_payload(m, 2))
     await service.replace(row_id=9, data=data)
-    repository.update.assert_awaited_once_with(row_id=9, values=data.model_dump(), owner=None)
+    repository.update.assert_awaited_once_with(row_id=9, values=data.model_dump(), owner=None, versions=None)
 
 
 @pytest.mark.parametrize("m", RESOURCES)
@@ -166,7 +172,7 @@ async def test_delete_missing_raises_not_found(m: ModuleType) -> None:
     repository.delete.return_value = False
     with pytest.raises(NotFoundError):
         await service.delete(row_id=3)
-    repository.delete.assert_awaited_once_with(row_id=3, owner=None)
+    repository.delete.assert_awaited_once_with(row_id=3, owner=None, versions=None)
     assert database.unit_of_work.call_args_list == [call(atomic=False)]
 
 
@@ -187,4 +193,42 @@ async def test_an_owner_scopes_every_call_and_owns_what_it_creates(m: ModuleType
     await service.replace(row_id=5, data=m.REPLACE.model_validate(_payload(m, 6)), owner="alice")
     assert repository.update.await_args.kwargs["owner"] == "alice"
     await service.delete(row_id=5, owner="alice")
-    repository.delete.assert_awaited_once_with(row_id=5, owner="alice")
+    repository.delete.assert_awaited_once_with(row_id=5, owner="alice", versions=None)
+
+
+@pytest.mark.parametrize("m", RESOURCES)
+async def test_a_write_at_another_version_raises_precondition_failed(m: ModuleType) -> None:
+    service, repository, _ = _service(m)
+    repository.update.return_value = None  # the row is there, but not at the version named
+    repository.delete.return_value = False
+    repository.get.return_value = _row(m, 1, row_id=3)
+    stale = (datetime(2023, 1, 1, tzinfo=UTC),)
+    with pytest.raises(PreconditionFailedError, match="3 has changed since the ETag you sent"):
+        await service.update(row_id=3, data=_one_field_update(m, 1), versions=stale)
+    assert repository.update.await_args is not None
+    assert repository.update.await_args.kwargs["versions"] == stale
+    with pytest.raises(PreconditionFailedError):
+        await service.replace(row_id=3, data=m.REPLACE.model_validate(_payload(m, 1)), versions=stale)
+    with pytest.raises(PreconditionFailedError):
+        await service.delete(row_id=3, versions=stale)
+    with pytest.raises(PreconditionFailedError):
+        await service.update(row_id=3, data=m.UPDATE(), versions=stale)  # nothing to write, still checked
+
+
+@pytest.mark.parametrize("m", RESOURCES)
+async def test_a_conditional_write_to_a_missing_row_raises_not_found(m: ModuleType) -> None:
+    service, repository, _ = _service(m)
+    repository.update.return_value = None
+    repository.get.return_value = None
+    with pytest.raises(NotFoundError):
+        await service.update(row_id=3, data=_one_field_update(m, 1), versions=(datetime(2023, 1, 1, tzinfo=UTC),))
+
+
+@pytest.mark.parametrize("m", RESOURCES)
+async def test_an_empty_patch_at_the_current_version_answers_the_row(m: ModuleType) -> None:
+    service, repository, _ = _service(m)
+    row = _row(m, 1, row_id=3)
+    repository.get.return_value = row
+    found = await service.update(row_id=3, data=m.UPDATE(), versions=(row["updated_at"],))
+    assert found.id == 3
+    repository.update.assert_not_awaited()
