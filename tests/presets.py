@@ -53,6 +53,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "license": "BSD-3-Clause",
         "ci_provider": "gitlab",
         "auth": "api_key",
+        "tracing": "otlp",
     },
     # Odd but valid answers: quotes, a colon, '#', backslashes, Jinja and GitHub expressions kept as text,
     # non-ASCII, a multi-word resource, every modifier.

@@ -82,6 +82,25 @@ def test_preset_renders_a_complete_service(rendered: Rendered, preset: str) -> N
     assert not any(name.endswith(".jinja") for name in files)
 
 
+TRACING_FILES = {"app/core/tracing.py", "tests/integration/test_tracing.py", "tests/e2e/test_tracing_server.py"}
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_tracing_files_and_dependencies_come_only_with_otlp(rendered: Rendered, preset: str) -> None:
+    project = rendered(preset)
+    traced = answers(preset).get("tracing") == "otlp"
+    assert (TRACING_FILES & _files(project)) == (TRACING_FILES if traced else set())
+    dependencies = tomllib.loads((project / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert any(name.startswith("opentelemetry-instrumentation-asyncpg") for name in dependencies) is traced
+    assert ("add_trace_ids" in (project / "app/core/logging.py").read_text()) is traced
+
+
+def test_presets_cover_every_tracing_choice() -> None:
+    assert {answers(preset).get("tracing", COPIER_CONFIG["tracing"]["default"]) for preset in PRESETS} == set(
+        COPIER_CONFIG["tracing"]["choices"].values()
+    )
+
+
 def _without_answers(line: str, values: list[str]) -> str:
     """`line` with every answer's literal text removed: answers may hold Jinja, kept as text."""
     for value in values:

@@ -194,9 +194,11 @@ def test_network_policy_admits_the_app_port_and_reaches_dns_and_the_database(
     for workload in (find(objects, "Deployment", slug), find(objects, "Job", f"{slug}-migrate")):
         assert selected <= workload["spec"]["template"]["metadata"]["labels"].items()
     assert policy["ingress"] == [{"ports": [{"protocol": "TCP", "port": APP_PORT}]}]
-    dns, database = policy["egress"]
+    dns, *collector, database = policy["egress"]  # the overlay appends the database rule
     assert dns["to"][0]["podSelector"]["matchLabels"] == {"k8s-app": "kube-dns"}
     assert sorted((port["protocol"], port["port"]) for port in dns["ports"]) == [("TCP", 53), ("UDP", 53)]
+    traced = _answer(project, "tracing") == "otlp"
+    assert [rule["ports"] for rule in collector] == ([[{"protocol": "TCP", "port": 4318}]] if traced else [])
     (database_peer,) = database["to"]
     assert set(database_peer) == {"ipBlock"} and "/" in database_peer["ipBlock"]["cidr"]
     assert database["ports"] == [{"protocol": "TCP", "port": 5432}]

@@ -8,7 +8,8 @@ from typing import Any, Self, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext import asyncio as sa_asyncio
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.base import Executable
 
@@ -89,7 +90,8 @@ class SqlAlchemyDatabase(Database):
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
         """An engine for `settings.database_url`."""
-        engine = create_async_engine(settings.database_url)
+        # Looked up on its module at each call, so an instrumentation that wraps it (tracing) applies.
+        engine = sa_asyncio.create_async_engine(settings.database_url)
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
         return cls(engine)
