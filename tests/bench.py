@@ -13,13 +13,18 @@ A second copy of the service, generated with `auth: oidc`, serves GET by id to c
 bearer token: the tokens and the JWKS come from the copy's own test issuer (tests/issuer.py), the
 JWKS served on loopback by this process. A third, generated with `auth: local`, does the same with
 a token signed by the key it is given as AUTH_SIGNING_KEY (its tests/issuer.py makes both).
+Every copy logs as production does (JSON lines, the access line, metrics, request ids, the body
+limit, security headers, ETags); GET by id is measured again with each feature a setting turns
+off (ACCESS_LOG, METRICS) and with all of them off, and a second table gives each one's cost in
+server CPU per request.
 
 Prints a table and exits 1 when a target is missed: get by id >= 40 % of the ceiling's req/s,
 create >= 35 %, create with a reference >= 35 %, list >= 30 %, list with filters and a multi-key
 sort >= 90 % of the plain list when neither counts (include_total=false) and >= 50 % when both
 do (counting half the table is the database's work, not the service's), get by id at 256
 connections >= 80 % of it at 64, get by id with a token (oidc or local) >= 85 % of it without auth,
-no errors.
+get by id as production serves it >= 75 % of it with every feature a setting can turn off off, no
+errors.
 """
 
 from __future__ import annotations
@@ -159,6 +164,15 @@ AUTHORIZED = Scenario(
 AUTHORIZED_LOCAL = Scenario(
     "get-local", "GET by id, local token", RESOURCE_PATH, script="get_by_id.lua", product_ids=True, authorized=True
 )
+GET_BY_ID = SCENARIOS[0]
+# Every service run logs as production does: JSON lines, the access line at INFO, metrics on.
+AS_PRODUCTION = {"LOG_FORMAT": "json"}
+# What a setting turns off, measured again on GET by id: (key, label, settings); the last turns off all.
+FEATURES = (
+    ("access-log", "no access log", {"ACCESS_LOG": "false"}),
+    ("metrics", "no metrics", {"METRICS": "false"}),
+    ("all", "all off", {"ACCESS_LOG": "false", "METRICS": "false", "LOG_LEVEL": "WARNING"}),
+)
 # (scenario, baseline, minimum share of the baseline's req/s)
 RATIO_TARGETS = (
     ("get", "ceiling", 0.40),
@@ -170,6 +184,7 @@ RATIO_TARGETS = (
     ("get-256", "get", 0.80),
     ("get-auth", "get", 0.85),
     ("get-local", "get", 0.85),
+    ("get", "get-without-all", 0.75),
 )
 
 
@@ -470,6 +485,29 @@ def bench_service(
         return results
 
 
+def bench_features(load: Load, project: Path, database_url: str) -> list[Result]:
+    """GET by id served again with each feature a setting turns off, and with all of them off."""
+    results = []
+    for key, label, settings in FEATURES:
+        scenario = replace(GET_BY_ID, key=f"get-without-{key}", label=f"GET by id, {label}")
+        results += bench_service(load, project, database_url, (scenario,), **AS_PRODUCTION, **settings)
+    return results
+
+
+def feature_costs(results: list[Result]) -> str:
+    """What each feature adds to GET by id, in server CPU per request: the run with it less the run without."""
+    by_key = {result.scenario.key: result for result in results}
+    with_all = by_key[GET_BY_ID.key]
+    lines = [f"{'feature turned off':<24} {'CPU us/req':>10} {'its cost us':>11} {'share':>6}"]
+    for key, label, _ in FEATURES:
+        without = by_key[f"get-without-{key}"]
+        cost = with_all.cpu_us_per_request - without.cpu_us_per_request
+        lines.append(
+            f"{label:<24} {without.cpu_us_per_request:>10.0f} {cost:>11.0f} {cost / with_all.cpu_us_per_request:>6.0%}"
+        )
+    return "\n".join(lines)
+
+
 @contextmanager
 def jwks_server(document: dict[str, object]) -> Iterator[str]:
     """Serve `document` on a loopback port, as an identity provider serves its JWKS; its URL."""
@@ -511,7 +549,8 @@ def bench_local(load: Load, project: Path, database_url: str) -> list[Result]:
     run("alembic upgrade", [*uv, "alembic", "upgrade", "head"], project, project_env(DATABASE_URL=database_url))
     issued = mint(project)
     settings = {"AUTH_ISSUER": issued["issuer"], "AUTH_AUDIENCE": issued["audience"], "AUTH_SIGNING_KEY": issued["key"]}
-    return bench_service(replace(load, token=issued["token"]), project, database_url, (AUTHORIZED_LOCAL,), **settings)
+    local = replace(load, token=issued["token"])
+    return bench_service(local, project, database_url, (AUTHORIZED_LOCAL,), **AS_PRODUCTION, **settings)
 
 
 def bench_authorized(load: Load, project: Path, database_url: str) -> list[Result]:
@@ -520,7 +559,7 @@ def bench_authorized(load: Load, project: Path, database_url: str) -> list[Resul
     with jwks_server(issued["jwks"]) as jwks_url:
         settings = {"AUTH_ISSUER": issued["issuer"], "AUTH_AUDIENCE": issued["audience"], "AUTH_JWKS_URL": jwks_url}
         authorized = replace(load, token=issued["token"])
-        return bench_service(authorized, project, database_url, (AUTHORIZED,), **settings)
+        return bench_service(authorized, project, database_url, (AUTHORIZED,), **AS_PRODUCTION, **settings)
 
 
 def missed_targets(results: list[Result]) -> list[str]:
@@ -591,15 +630,17 @@ def bench(workdir: Path, duration: int, warmup: int, quiet: bool) -> list[Result
         print(f"--- database {urlsplit(database_url).path.lstrip('/')} on {urlsplit(server_url).netloc}", flush=True)
         load = Load(wrk, taskset, duration, warmup, quiet, prepare_database(project, database_url))
         ceiling = bench_ceiling(load, project, workdir)
-        plain = bench_service(load, project, database_url, SCENARIOS)
+        plain = bench_service(load, project, database_url, SCENARIOS, **AS_PRODUCTION)
+        features = bench_features(load, project, database_url)
         authorized = bench_authorized(load, secured, database_url)
-        return [ceiling, *plain, *authorized, *bench_local(load, local, database_url)]
+        return [ceiling, *plain, *features, *authorized, *bench_local(load, local, database_url)]
 
 
 def report(results: list[Result], started: float) -> int:
     """Print the table and every missed target; 1 when a target is missed, else 0."""
     print(f"\n{table(results)}")
     print("(CPU us/req: the server's CPU time per request; busy: load on the benchmark cores before the run)\n")
+    print(f"GET by id, as production serves it, against the same with each feature off:\n{feature_costs(results)}\n")
     for line in error_details(results):
         print(f"    {line}")
     missed = missed_targets(results)

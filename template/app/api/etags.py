@@ -7,7 +7,7 @@ both write. `If-None-Match` on GET answers 304 while the client's copy is curren
 """
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Header, Response, status
 
@@ -27,9 +27,6 @@ class Versioned(Protocol):
     def updated_at(self) -> datetime:
         """When the row was last written."""
         ...
-
-
-VersionedT = TypeVar("VersionedT", bound=Versioned)
 
 
 def etag(version: datetime) -> str:
@@ -87,19 +84,17 @@ IfMatchDep = Annotated[Versions | None, Depends(if_match)]
 IfNoneMatchDep = Annotated[frozenset[str], Depends(if_none_match)]
 
 
-def tagged(item: VersionedT, response: Response) -> VersionedT:
-    """`item`, its ETag set on `response`."""
-    response.headers["ETag"] = etag(item.updated_at)
-    return item
+def tag(response: Response, row: Versioned) -> None:
+    """Set the ETag of `row` on `response`."""
+    response.headers["ETag"] = etag(row.updated_at)
 
 
-def unless_held(item: VersionedT, response: Response, held: frozenset[str]) -> VersionedT | Response:
-    """`item` with its ETag, or an empty 304 when the client holds that tag already."""
-    tag = etag(item.updated_at)
-    if tag in held or ANY in held:
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
-    response.headers["ETag"] = tag
-    return item
+def not_modified(row: Versioned, held: frozenset[str]) -> Response | None:
+    """An empty 304 carrying the row's ETag when the client holds that tag already, else None."""
+    current = etag(row.updated_at)
+    if current in held or ANY in held:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": current})
+    return None
 
 
 _ETAG_HEADER = {"ETag": {"description": "The row's version, for If-Match.", "schema": {"type": "string"}}}
@@ -107,5 +102,5 @@ _ETAG_HEADER = {"ETag": {"description": "The row's version, for If-Match.", "sch
 
 def etag_responses(*status_codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries: the ETag header on each of `status_codes`, 304 described too."""
-    not_modified = {"description": "Not Modified: the row is still at the ETag sent."}
-    return {code: {"headers": _ETAG_HEADER, **(not_modified if code == 304 else {})} for code in status_codes}
+    described = {"description": "Not Modified: the row is still at the ETag sent."}
+    return {code: {"headers": _ETAG_HEADER, **(described if code == 304 else {})} for code in status_codes}
