@@ -259,18 +259,14 @@ class Field:
         return self.alias(owner) if self.type == "enum" else self.python_type
 
     def input_type(self, owner: str) -> str:
-        """The annotation in a create or update schema, without `| None`."""
-        if self.type == "email":
-            return "EmailStr"
-        if self.type == "datetime":
-            return "AwareDatetime"
-        return self.read_type(owner)
+        """The annotation in a create or update schema, without `| None`: numbers and booleans strict, as documented."""
+        strict = {"email": "EmailStr", "date": "IsoDate", "datetime": "IsoDatetime", "int": "JsonInt"}
+        strict |= {"ref": "JsonInt", "float": "StrictFloat", "bool": "StrictBool"}
+        return strict.get(self.type) or self.read_type(owner)
 
     def filter_type(self, owner: str) -> str:
         """The annotation of one value of this field in a list filter."""
-        if self.type == "datetime":
-            return "AwareDatetime"
-        return self.read_type(owner)
+        return {"date": "IsoDate", "datetime": "IsoDatetime"}.get(self.type) or self.read_type(owner)
 
     @property
     def column_type(self) -> str:
@@ -321,6 +317,25 @@ class Field:
         if self.type in ("date", "datetime") and self.rules:
             return [*self._bounds(), f"description={python_string(self.bounds_text)}"]
         return []
+
+    @property
+    def filter_constraints(self) -> list[str]:
+        """Keyword arguments of the `Field(...)` of one filter value: what the column can hold, so none overflows it."""
+        if self.type in ("str", "email"):
+            return [f"max_length={self.length}"]
+        if self.type == "ref":
+            return ["ge=1", f"le={INT64}"]
+        if self.type == "decimal":
+            return [f"max_digits={self.precision}", f"decimal_places={self.scale}"]
+        if self.type == "int":
+            return [f"ge={-INT32 - 1}", f"le={INT32}"]
+        if self.type == "float":
+            return ["allow_inf_nan=False"]
+        return []
+
+    def filter_alias(self, owner: str) -> str:
+        """The name of the bounded type of one filter value: `OrderTotalValue`."""
+        return f"{self.alias(owner)}Value"
 
     def _bounds(self) -> list[str]:
         return [f"{rule}={self._literal(self.rule(rule) or '')}" for rule in BOUNDS if self.rule(rule) is not None]

@@ -31,34 +31,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
 from uv import find_uv_bin
 
-from tests.gates import GateFailed, project_env, run
 from tests.generation import generate
+from tests.issuing import IssuingFailed, jwks_server, mint
 from tests.net import free_port
 from tests.postgres import SERVER_URL_VARIABLE, fresh_database, with_database
 from tests.presets import DEFAULT_FIELDS, answers
 from tests.pythons import interpreter
+from tests.steps import GateFailed, project_env, run
 
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 LUA_DIR = Path(__file__).with_name("bench")
@@ -118,16 +115,6 @@ FROM generate_series(1, $1::int) AS g
 """
 
 VACUUM_SQL = "VACUUM (ANALYZE) products, reviews"
-
-# Run by the oidc copy's interpreter: its test issuer's JWKS and a day-long admin token, as JSON.
-ISSUE_SCRIPT = """
-import json, time
-from tests.issuer import AUDIENCE, ISSUER, Issuer
-issuer = Issuer()
-token = issuer.token(exp=int(time.time()) + 86400)
-key = getattr(issuer, "private_pem", "")  # what a local service signs with
-print(json.dumps({"jwks": issuer.jwks, "token": token, "issuer": ISSUER, "audience": AUDIENCE, "key": key}))
-"""
 
 
 class BenchError(Exception):
@@ -508,41 +495,6 @@ def feature_costs(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-@contextmanager
-def jwks_server(document: dict[str, object]) -> Iterator[str]:
-    """Serve `document` on a loopback port, as an identity provider serves its JWKS; its URL."""
-    body = json.dumps(document).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Keep the bench output quiet."""
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/jwks.json"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def mint(project: Path) -> dict[str, Any]:
-    """A long-lived admin token of the copy's test issuer, with its JWKS, issuer, audience and private key."""
-    minted = subprocess.run(
-        [str(project / ".venv" / "bin" / "python"), "-c", ISSUE_SCRIPT], cwd=project, capture_output=True, text=True
-    )
-    if minted.returncode != 0:
-        raise BenchError(f"minting a token in {project} failed:\n{minted.stderr}")
-    issued: dict[str, Any] = json.loads(minted.stdout)
-    return issued
-
-
 def bench_local(load: Load, project: Path, database_url: str) -> list[Result]:
     """Migrate the bench database with the local copy (its accounts tables), serve it and measure its tokens."""
     uv = [find_uv_bin(), "run", "--frozen", "--no-sync"]
@@ -667,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="fastapi-ms-bench-"))
     try:
         results = bench(workdir, args.duration, args.warmup, args.quiet_servers)
-    except (BenchError, GateFailed, ValueError, OSError, asyncpg.PostgresError) as failure:
+    except (BenchError, GateFailed, IssuingFailed, ValueError, OSError, asyncpg.PostgresError) as failure:
         print(f"BENCH FAILED TO RUN: {failure}", file=sys.stderr)
         return 2
     finally:

@@ -11,7 +11,6 @@ TEST_DATABASE_URL names a PostgreSQL server, on a fresh database of its own ther
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,33 +18,12 @@ from pathlib import Path
 
 from uv import find_uv_bin
 
+from tests.contract import check_contract
 from tests.generation import generate
 from tests.postgres import SERVER_URL_VARIABLE, fresh_database, server_url
 from tests.presets import PRESETS, answers
-from tests.pythons import interpreter
-
-
-class GateFailed(Exception):
-    """A check of the generated service failed; the message names it."""
-
-
-def run(step: str, command: list[str], cwd: Path, env: dict[str, str]) -> None:
-    """Run one check in the generated project; raise GateFailed when it fails."""
-    started = time.perf_counter()
-    print(f"--> {step}: {' '.join(command)}", flush=True)
-    result = subprocess.run(command, cwd=cwd, env=env, check=False)
-    print(f"<-- {step}: exit {result.returncode} in {time.perf_counter() - started:.1f} s", flush=True)
-    if result.returncode != 0:
-        raise GateFailed(f"{step} failed (exit {result.returncode}) in {cwd}")
-
-
-def project_env(**extra: str) -> dict[str, str]:
-    """The environment for commands in a generated project: its own .venv, no Python downloads."""
-    inherited = ("VIRTUAL_ENV", "CONDA_PREFIX", "UV_PROJECT_ENVIRONMENT", "UV_PYTHON")  # set by nox for its own venv
-    env = {key: value for key, value in os.environ.items() if key not in inherited}
-    env.pop(SERVER_URL_VARIABLE, None)
-    env.pop("DATABASE_URL", None)
-    return {**env, "UV_PYTHON_DOWNLOADS": "never", **extra}
+from tests.pythons import available, interpreter
+from tests.steps import GateFailed, project_env, run
 
 
 def check(project: Path, preset: str, python_version: str) -> None:
@@ -73,6 +51,9 @@ def check(project: Path, preset: str, python_version: str) -> None:
     with fresh_database(url, f"{preset}_{python_version}") as database_url:
         pg_env = project_env(TEST_DATABASE_URL=database_url)
         run("pytest on PostgreSQL", [*uv, "pytest", "-q", "-p", "no:cacheprovider"], project, pg_env)
+    if python_version == available()[0]:  # the document is the same on every Python: check it once per preset
+        with fresh_database(url, f"{preset}_contract") as database_url:
+            check_contract(project, database_url)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from tests.gates import project_env
 from tests.releases import GIT_IDENTITY
+from tests.steps import project_env
 
 CONFLICT_START = "<<<<<<< before updating"
 
@@ -107,9 +107,9 @@ def run_in(project: Path, *command: str) -> str:
 
 
 @contextmanager
-def serving(project: Path, port: int, env: dict[str, str]) -> Iterator[str]:
-    """The base URL of uvicorn serving the service from its own .venv on `port`, with the environment `env`."""
-    command = [str(project / ".venv/bin/python"), "-m", "uvicorn", "app.main:app", "--port", str(port)]
+def serving(project: Path, port: int, env: dict[str, str], *options: str) -> Iterator[str]:
+    """The base URL of uvicorn serving the service from its own .venv on `port`, with `env` and uvicorn `options`."""
+    command = [str(project / ".venv/bin/python"), "-m", "uvicorn", "app.main:app", "--port", str(port), *options]
     log = project.parent / f"{project.name}-uvicorn-{port}.log"  # outside the project: its git tree stays clean
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as output:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from uv import find_uv_bin
 
-from tests.gates import project_env
 from tests.generation import generate
 from tests.net import free_port
 from tests.presets import answers
+from tests.steps import project_env
 from tests.workflows.cli import call, run_in, serving
 
 PASSWORD = "a passphrase of our own"  # noqa: S105 - the test account's

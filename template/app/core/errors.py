@@ -80,6 +80,12 @@ class InvalidReferenceError(DomainError):
         super().__init__(message, [FieldError(loc=["body", field], msg=message, type="reference_not_found")])
 
 
+class UnstorableValueError(DomainError):
+    """A value passed validation but the database cannot hold it (a NUL character in PostgreSQL text)."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
 class PreconditionFailedError(DomainError):
     """The row is no longer at the version the request's If-Match names."""
 

@@ -14,7 +14,7 @@ from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.base import Executable
 
 from app.core.config import Settings
-from app.core.errors import ConflictError, ReferenceConflict, ServiceUnavailableError
+from app.core.errors import ConflictError, ReferenceConflict, ServiceUnavailableError, UnstorableValueError
 from app.db.executor import Database, Executor, Params, PoolUsage, Row
 
 
@@ -26,6 +26,8 @@ def _translated_errors() -> Iterator[None]:
         if "FOREIGN KEY" in str(exc.orig):
             raise ReferenceConflict("The request conflicts with a reference between rows.") from exc
         raise ConflictError(f"The request conflicts with stored data ({exc.orig}).") from exc
+    except sa.exc.DataError as exc:
+        raise UnstorableValueError(f"A value of the request cannot be stored: {exc.orig}.") from exc
     except (OSError, TimeoutError, sa.exc.OperationalError, sa.exc.TimeoutError) as exc:
         raise ServiceUnavailableError("The database is unavailable; retry later.") from exc
 

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.sql.base import Executable
 
 from app.core.config import Settings
-from app.core.errors import ConflictError, ReferenceConflict, ServiceUnavailableError
+from app.core.errors import ConflictError, ReferenceConflict, ServiceUnavailableError, UnstorableValueError
 from app.db.executor import Database, Executor, Params, PoolUsage, Row
 
 if TYPE_CHECKING:
@@ -80,6 +80,8 @@ def _translated(exc: Exception) -> Exception:
         return ConflictError(f"The request conflicts with stored data ({exc.constraint_name or exc}).")
     if isinstance(exc, _CONNECTION_ERRORS):
         return ServiceUnavailableError(_UNAVAILABLE)
+    if isinstance(exc, asyncpg.DataError):  # e.g. a NUL character, which PostgreSQL text cannot hold
+        return UnstorableValueError(f"A value of the request cannot be stored: {exc}.")
     return exc
 
 

@@ -1,6 +1,7 @@
 """Every resource's contract over HTTP, driven by its samples module; the database is rolled back after each test."""
 
 import json
+import re
 from datetime import datetime
 from types import ModuleType
 from typing import Any
@@ -83,6 +84,37 @@ async def test_create_too_long_returns_422(client: httpx.AsyncClient, m: ModuleT
     field, length = m.TOO_LONG
     body = assert_problem(await client.post(m.URL, json={**await _body(client, m, 1), field: "x" * length}), 422)
     assert body["errors"][0]["type"] == "string_too_long"
+
+
+@pytest.mark.parametrize("m", [param for param in each_resource() if param.values[0].TOO_LONG])
+async def test_create_with_a_nul_character_is_stored_or_refused_never_a_500(
+    client: httpx.AsyncClient, m: ModuleType
+) -> None:
+    field, _ = m.TOO_LONG
+    response = await client.post(m.URL, json={**await _body(client, m, 1), field: "a\x00b"})
+    if response.status_code != 201:  # PostgreSQL text cannot hold NUL; SQLite stores it
+        assert "cannot be stored" in assert_problem(response, 422)["detail"]
+
+
+def _lax_lookalikes(body: dict[str, Any]) -> dict[str, Any]:
+    """Per field, a value lax validation converts but the document refuses: bool for int, 1 for bool, 0 for a date."""
+    lookalikes: dict[str, Any] = {}
+    for field, value in body.items():
+        if isinstance(value, bool):
+            lookalikes[field] = 1
+        elif isinstance(value, int):
+            lookalikes[field] = True
+        elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", value):
+            lookalikes[field] = 0
+    return lookalikes
+
+
+@pytest.mark.parametrize("m", each_resource())
+async def test_create_refuses_what_only_lax_validation_would_accept(client: httpx.AsyncClient, m: ModuleType) -> None:
+    body = await _body(client, m, 1)
+    for field, lookalike in _lax_lookalikes(body).items():
+        response = await client.post(m.URL, json={**body, field: lookalike})
+        assert ["body", field] in _locations(assert_problem(response, 422)), (field, lookalike)
 
 
 @pytest.mark.parametrize("m", each_resource())
@@ -205,6 +237,18 @@ async def test_list_filters_by_equality(client: httpx.AsyncClient, m: ModuleType
     ids = await listed_ids(client, m.URL, {field: first[field]})
     assert first["id"] in ids
     assert second["id"] not in ids
+
+
+@pytest.mark.parametrize(("m", "field"), each("EQUALITY"))
+async def test_list_filter_values_beyond_their_column_are_refused(
+    client: httpx.AsyncClient, m: ModuleType, field: str
+) -> None:
+    """400 digits overflow every number column and most strings: a 422 naming the filter, never a 500."""
+    for name in (field, f"{field}__gte", f"{field}__in"):
+        response = await client.get(m.URL, params={name: "9" * 400})
+        if response.status_code != 200:  # a string field long enough, or a kind of filter the field lacks
+            errors = assert_problem(response, 422)["errors"]
+            assert errors[0]["loc"][:2] == ["query", name], errors
 
 
 @pytest.mark.parametrize("kind", sorted(RANGES))
@@ -348,6 +392,18 @@ async def test_openapi_documents_every_filter_and_rule(client: httpx.AsyncClient
     properties = spec["components"]["schemas"][m.CREATE.__name__]["properties"]
     for field in {field for field, _, _ in m.BOUNDARIES}:
         assert any(keyword in json.dumps(properties[field]) for keyword in RULE_KEYWORDS), properties[field]
+
+
+@pytest.mark.parametrize("m", each_resource())
+async def test_openapi_patch_body_admits_null_only_where_a_field_is_nullable(
+    client: httpx.AsyncClient, m: ModuleType
+) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    properties = spec["components"]["schemas"][m.UPDATE.__name__]["properties"]
+    for field, schema in properties.items():
+        admits_null = '"type": "null"' in json.dumps(schema)
+        assert admits_null == (field in m.NULLS), (field, schema)
+        assert admits_null or "default" not in schema, (field, schema)  # left out is not the same as null
 
 
 @pytest.mark.parametrize("m", each_resource())

@@ -1,0 +1,25 @@
+"""Input types whose validation is exactly what the OpenAPI document says of them."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BeforeValidator
+
+
+def _iso_text(value: Any) -> Any:
+    """Refuse what pydantic would read as a Unix time (a number, or digits in a string): dates are ISO 8601 text."""
+    if not isinstance(value, str) or value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        raise ValueError("must be an ISO 8601 string, such as 2024-01-31 or 2024-01-31T12:00:00Z")
+    return value
+
+
+def _json_integer(value: Any) -> Any:
+    """Refuse booleans and text, which lax validation would turn into integers; 5.0 is 5, as JSON Schema counts."""
+    if isinstance(value, bool | str):
+        raise ValueError("must be a JSON integer")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_text)]
+IsoDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]

@@ -1,0 +1,31 @@
+"""One step of a gate: a command run in a generated service, and the environment it runs in."""
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from tests.postgres import SERVER_URL_VARIABLE
+
+
+class GateFailed(Exception):
+    """A check of the generated service failed; the message names it."""
+
+
+def run(step: str, command: list[str], cwd: Path, env: dict[str, str], *, shown: list[str] | None = None) -> None:
+    """Run one check in the generated project, printing `shown` (credentials left out) for it; GateFailed on failure."""
+    started = time.perf_counter()
+    print(f"--> {step}: {' '.join(shown or command)}", flush=True)
+    result = subprocess.run(command, cwd=cwd, env=env, check=False)
+    print(f"<-- {step}: exit {result.returncode} in {time.perf_counter() - started:.1f} s", flush=True)
+    if result.returncode != 0:
+        raise GateFailed(f"{step} failed (exit {result.returncode}) in {cwd}")
+
+
+def project_env(**extra: str) -> dict[str, str]:
+    """The environment for commands in a generated project: its own .venv, no Python downloads."""
+    inherited = ("VIRTUAL_ENV", "CONDA_PREFIX", "UV_PROJECT_ENVIRONMENT", "UV_PYTHON")  # set by nox for its own venv
+    env = {key: value for key, value in os.environ.items() if key not in inherited}
+    env.pop(SERVER_URL_VARIABLE, None)
+    env.pop("DATABASE_URL", None)
+    return {**env, "UV_PYTHON_DOWNLOADS": "never", **extra}
