@@ -260,8 +260,8 @@ class Field:
 
     def input_type(self, owner: str) -> str:
         """The annotation in a create or update schema, without `| None`: numbers and booleans strict, as documented."""
-        strict = {"email": "EmailStr", "date": "IsoDate", "datetime": "IsoDatetime", "int": "JsonInt"}
-        strict |= {"ref": "JsonInt", "float": "StrictFloat", "bool": "StrictBool"}
+        strict = {"email": "EmailStr", "date": "IsoDate", "datetime": "IsoDatetime", "int": "StrictInt"}
+        strict |= {"ref": "StrictInt", "float": "StrictFloat", "bool": "StrictBool"}
         return strict.get(self.type) or self.read_type(owner)
 
     def filter_type(self, owner: str) -> str:

@@ -13,13 +13,5 @@ def _iso_text(value: Any) -> Any:
     return value
 
 
-def _json_integer(value: Any) -> Any:
-    """Refuse booleans and text, which lax validation would turn into integers; 5.0 is 5, as JSON Schema counts."""
-    if isinstance(value, bool | str):
-        raise ValueError("must be a JSON integer")
-    return value
-
-
 IsoDate = Annotated[date, BeforeValidator(_iso_text)]
 IsoDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
-JsonInt = Annotated[int, BeforeValidator(_json_integer)]
