@@ -15,13 +15,12 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import yaml
 from uv import find_uv_bin
 
 from tests.issuing import jwks_server, mint
 from tests.net import free_port
 from tests.steps import GateFailed, project_env, run
-from tests.workflows.cli import serving
+from tests.workflows.cli import answers_of, serving
 
 EXAMPLES = 25  # per operation and phase: enough to find what the runs here found, bounded for the matrix
 SEED = 20261203  # the same cases on every run, so a failure reproduces
@@ -42,15 +41,10 @@ EXCLUDED_CHECKS = ("--exclude-checks", "positive_data_acceptance,negative_data_r
 SERVER_OPTIONS = ("--http", "h11", "--h11-max-incomplete-event-size", str(4 * 1024 * 1024))
 
 
-def _answer(project: Path, question: str) -> str:
-    answer: str = yaml.safe_load((project / ".copier-answers.yml").read_text())[question]
-    return answer
-
-
 @contextmanager
 def admin_access(project: Path, env: dict[str, str]) -> Iterator[tuple[dict[str, str], list[str]]]:
     """The server's extra environment and the header options of an admin caller, for the service's auth."""
-    auth = _answer(project, "auth")
+    auth = answers_of(project)["auth"]
     if auth == "none":
         yield {}, []
     elif auth == "api_key":
