@@ -37,12 +37,14 @@ from jinja2 import Environment
 from jinja2.ext import Extension
 
 from .filters import SNAKE_CASE, pascal, python_string
+from .numerals import date_pattern, decimal_pattern, grid_bounds
 
 DEFAULT_STR_LENGTH = 255
 DEFAULT_DECIMAL = (12, 2)
 EMAIL_LENGTH = 320
 INT32 = 2**31 - 1
 INT64 = 2**63 - 1
+JSON_SAFE_INT = 2**53 - 1  # the largest integer every JSON client reads exactly (a double's mantissa)
 MAX_NAME = 32
 MAX_TEXT_DEFAULT = 32  # keeps every generated line within the service's line length
 MAX_CHOICES = 32
@@ -259,10 +261,50 @@ class Field:
         return self.alias(owner) if self.type == "enum" else self.python_type
 
     def input_type(self, owner: str) -> str:
-        """The annotation in a create or update schema, without `| None`: numbers and booleans strict, as documented."""
-        strict = {"email": "EmailStr", "date": "IsoDate", "datetime": "IsoDatetime", "int": "StrictInt"}
-        strict |= {"ref": "StrictInt", "float": "StrictFloat", "bool": "StrictBool"}
+        """The annotation in a create or update schema, without `| None`: as strict as the document says."""
+        if self.input_pattern:
+            return self.alias(owner)
+        strict = {"email": "Email", "date": "IsoDate", "datetime": "IsoDatetime", "int": "int", "ref": "int"}
+        strict |= {"float": "StrictFloat", "bool": "StrictBool"}
         return strict.get(self.type) or self.read_type(owner)
+
+    @property
+    def input_pattern(self) -> str:
+        """The pattern documenting a decimal's numerals or a bounded date's text, which JSON Schema cannot bound."""
+        if self.type == "decimal":
+            return decimal_pattern(self.precision, self.scale, *grid_bounds(self.scale, dict(self.rules)))
+        if self.type in ("date", "datetime") and self.rules:
+            return self._date_pattern()
+        return ""
+
+    @property
+    def input_marker(self) -> str:
+        """The annotation class that carries `input_pattern`: DecimalText validates by it, TextPattern documents it."""
+        return "DecimalText" if self.type == "decimal" else "TextPattern"
+
+    @property
+    def input_base(self) -> str:
+        """The type `input_marker` annotates."""
+        return {"decimal": "Decimal", "date": "IsoDate"}.get(self.type, "IsoDatetime")
+
+    def _date_pattern(self) -> str:
+        """Dates within the bounds; for a datetime, the days all of whose moments are within them in any UTC offset.
+
+        An offset moves a datetime's instant by up to a day either way, which no pattern can weigh
+        against the bound, so a datetime's pattern keeps two days clear of each bound (its exact bounds
+        are in the description) and matches only the date at the start of the text.
+        """
+        ge, gt, le, lt = (self.rule(rule) for rule in BOUNDS)
+        lower, upper = ge or gt, le or lt
+        if self.type == "datetime":
+            margin = dt.timedelta(days=2)
+            low = _utc_day(lower) + margin if lower else None
+            high = _utc_day(upper) - margin if upper else None
+            return date_pattern(low, high).removesuffix("$")
+        day = dt.timedelta(days=1)
+        low = dt.date.fromisoformat(lower) + (day if gt else dt.timedelta()) if lower else None
+        high = dt.date.fromisoformat(upper) - (day if lt else dt.timedelta()) if upper else None
+        return date_pattern(low, high)
 
     def filter_type(self, owner: str) -> str:
         """The annotation of one value of this field in a list filter."""
@@ -305,9 +347,10 @@ class Field:
             pattern = self.rule("pattern")
             return [*lower, f"max_length={self.length}", *([f"pattern={python_string(pattern)}"] if pattern else [])]
         if self.type == "ref":
-            return ["ge=1", f"le={INT64}"]
+            return ["ge=1", f"le={JSON_SAFE_INT}"]
         if self.type == "decimal":
-            return [*self._bounds(), f"max_digits={self.precision}", f"decimal_places={self.scale}"]
+            described = [f"description={python_string(self.bounds_text)}"] if self._bounds() else []
+            return [*self._bounds(), f"max_digits={self.precision}", f"decimal_places={self.scale}", *described]
         if self.type == "int":
             lower = [] if self.rule("ge") or self.rule("gt") else [f"ge={-INT32 - 1}"]
             upper = [] if self.rule("le") or self.rule("lt") else [f"le={INT32}"]
@@ -332,6 +375,11 @@ class Field:
         if self.type == "float":
             return ["allow_inf_nan=False"]
         return []
+
+    @property
+    def filter_pattern(self) -> str:
+        """The numerals one decimal filter value may have (what its column holds); empty for other types."""
+        return decimal_pattern(self.precision, self.scale) if self.type == "decimal" else ""
 
     def filter_alias(self, owner: str) -> str:
         """The name of the bounded type of one filter value: `OrderTotalValue`."""
@@ -746,6 +794,11 @@ def _pattern(raw: str, item: str) -> str:
             "a pattern may not use lookaround, backreferences or named groups (pydantic cannot check them)", item
         )
     return pattern
+
+
+def _utc_day(value: str) -> dt.date:
+    """The UTC date of a datetime bound."""
+    return dt.datetime.fromisoformat(value).astimezone(dt.UTC).date()
 
 
 def _comparable(field: Field, value: str) -> Any:

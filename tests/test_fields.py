@@ -157,7 +157,7 @@ def test_relations_rules_and_the_new_types() -> None:
         "PostStatus",
     )
     assert [check.sql for check in status.checks("posts")] == ["\"status\" IN ('draft', 'published', 'archived')"]
-    assert (mail.input_type("Post"), mail.python_type, mail.length) == ("EmailStr", "str", 320)
+    assert (mail.input_type("Post"), mail.python_type, mail.length) == ("Email", "str", 320)
 
 
 def test_index_marks_a_column_for_its_own_index() -> None:

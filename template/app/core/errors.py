@@ -71,9 +71,9 @@ class ReferenceConflict(ConflictError):
 
 
 class InvalidReferenceError(DomainError):
-    """A body names a row that does not exist; the error locates the field."""
+    """A body names a row that does not exist (now): a conflict with stored data, located at the field."""
 
-    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    status = HTTPStatus.CONFLICT
 
     def __init__(self, field: str, value: object) -> None:
         message = f"No row with id {value} exists for {field}."

@@ -6,6 +6,8 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.schemas.patching import without_null
+
 MAX_SORT_KEYS = 3
 MAX_IN_VALUES = 100
 IN_SUFFIX = "__in"
@@ -17,17 +19,24 @@ def sort_field(keys: Any) -> Any:
     names = sorted({str(key).removeprefix("-") for key in get_args(keys)}, key=len, reverse=True)
     one = f"-?(?:{'|'.join(map(re.escape, names))})"
     more = "{0," + str(MAX_SORT_KEYS - 1) + "}"  # a regex quantifier, spelled without an f-string's doubled braces
+    repeated = r"(?!(?:[^,]*,)*-?([^,]+),(?:[^,]*,)*-?\1(?:,|$))"  # documents _distinct_keys
     return Field(
         default="id",
+        json_schema_extra={"pattern": f"^{repeated}{one}(?:,{one}){more}$"},
         pattern=f"^{one}(?:,{one}){more}$",
         description=f"Up to {MAX_SORT_KEYS} comma-separated keys, each descending with a leading -: "
         f"{', '.join(reversed(names))}. id breaks ties.",
     )
 
 
+def value_filter(**constraints: Any) -> Any:
+    """A filter that may be left out; a query string cannot send null, so the document offers none."""
+    return Field(default=None, json_schema_extra=without_null, **constraints)
+
+
 def in_filter() -> Any:
     """A `<field>__in` filter: comma-separated (or repeated) values, at most MAX_IN_VALUES."""
-    return Field(default=None, min_length=1, max_length=MAX_IN_VALUES, description="Comma-separated values.")
+    return value_filter(min_length=1, max_length=MAX_IN_VALUES, description="Comma-separated values.")
 
 
 def _flattened(values: Iterable[Any]) -> list[Any]:

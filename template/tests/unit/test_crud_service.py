@@ -102,7 +102,7 @@ async def test_create_propagates_conflicts(m: ModuleType) -> None:
 
 
 @pytest.mark.parametrize("m", RESOURCES)
-async def test_a_broken_reference_becomes_a_422_on_the_field_that_points_nowhere(m: ModuleType) -> None:
+async def test_a_broken_reference_becomes_a_409_on_the_field_that_points_nowhere(m: ModuleType) -> None:
     service, repository, _ = _service(m)
     repository.create.side_effect = ReferenceConflict("foreign key")
     field = m.FIELDS[0]
