@@ -13,6 +13,9 @@ LANDED = {
     "v0.2.0": "690defc4bae38c992423aa66be5c4c2cdf7d8e52",
     "v0.3.0": "49d0fd2077905f54a2355680567cdbc0b67c586d",
 }
+# The tag the working tree gets when it is released: the workflow tests tag it so, and a migration
+# written for that release names it. docs/releasing.md says when to change it.
+UPCOMING = "v0.4.0"
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Template Maintainer",
     "GIT_AUTHOR_EMAIL": "maintainer@example.com",

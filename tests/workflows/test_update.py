@@ -10,6 +10,7 @@ import pytest
 from uv import find_uv_bin
 
 from extensions.migrations.merge_heads import heads, read_revisions
+from tests.releases import UPCOMING
 from tests.workflows.cli import answers_of, commit_all, conflicted_files, copier, git, run_in, user_env
 
 HOOK_LINES = ("fastapi-ms: git:", "fastapi-ms: pre-commit:", "fastapi-ms: environment ready")
@@ -64,8 +65,8 @@ def copy_at(releases: Path, destination: Path, version: str, *answers: str) -> P
 
 
 def update(project: Path, *answers: str) -> tuple[int, str]:
-    """Run `copier update` to v0.4.0 (this tree) in `project` and return its exit code and output."""
-    result = copier("update", "--trust", "--defaults", "--vcs-ref", "v0.4.0", *answers, cwd=project)
+    """Run `copier update` to UPCOMING (this tree) in `project` and return its exit code and output."""
+    result = copier("update", "--trust", "--defaults", "--vcs-ref", UPCOMING, *answers, cwd=project)
     return result.returncode, f"{result.stdout}{result.stderr}"
 
 
@@ -101,7 +102,7 @@ def test_a_landed_0_2_0_service_updates_with_its_resource_files_byte_identical(r
     ]
     assert not {"resource_name", "resource_plural", "resource_fields"} & answers.keys()
     assert answers["auth"] == "none"  # offered to a service made before the question: its API stays open
-    assert answers["_commit"] == "v0.4.0"
+    assert answers["_commit"] == UPCOMING
     assert conflicted_files(project) == []
     assert (project / "app/services/pricing.py").read_text().endswith("VAT = 0.2\n")
     assert "# Our settings come from the vault agent." in settings_module.read_text()
@@ -151,7 +152,7 @@ def customers_with_an_index(releases: Path, tmp_path: Path, version: str, *answe
 @pytest.fixture(name="customers")
 def fixture_customers(releases: Path, tmp_path: Path) -> Path:
     """A service of customers without auth, with a revision of its own and edits where resources are listed."""
-    project = customers_with_an_index(releases, tmp_path, "v0.4.0", "-d", "auth=none")
+    project = customers_with_an_index(releases, tmp_path, UPCOMING, "-d", "auth=none")
     for path, anchor, line in (
         ("app/api/v1/router.py", 'router = APIRouter(prefix="/api/v1")\n', "router.include_router(reports.router)\n"),
         ("app/api/v1/router.py", "from fastapi import APIRouter\n", "\nfrom app.api.v1.endpoints import reports\n"),
@@ -212,7 +213,7 @@ def test_api_keys_arrive_on_update_as_a_revision_joined_to_the_services_own(rele
 def test_a_resource_appended_without_revisions_of_ones_own_chains_to_one_head(releases: Path, tmp_path: Path) -> None:
     """No revision of the service's own: the new revision is the only head and no merge revision is written."""
     project = copy_at(
-        releases, tmp_path / "crm", "v0.4.0", "-d", f"resources={json.dumps([CUSTOMER])}", "-d", "auth=none"
+        releases, tmp_path / "crm", UPCOMING, "-d", f"resources={json.dumps([CUSTOMER])}", "-d", "auth=none"
     )
     grown = [CUSTOMER, {"name": "order", "fields": ORDER_FIELDS}]
     code, output = update(project, "-d", f"resources={json.dumps(grown)}")
@@ -225,7 +226,7 @@ def test_a_resource_appended_without_revisions_of_ones_own_chains_to_one_head(re
 
 def test_a_resource_appended_to_a_local_service_joins_the_accounts_revision(releases: Path, tmp_path: Path) -> None:
     """The accounts revision, written once after the first resource, and the new resource's join in one merge."""
-    project = copy_at(releases, tmp_path / "crm", "v0.4.0", "-d", f"resources={json.dumps([CUSTOMER])}")
+    project = copy_at(releases, tmp_path / "crm", UPCOMING, "-d", f"resources={json.dumps([CUSTOMER])}")
     assert answers_of(project)["auth"] == "local"
     grown = [CUSTOMER, {"name": "order", "fields": ORDER_FIELDS}]
     code, output = update(project, "-d", f"resources={json.dumps(grown)}")
