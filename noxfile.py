@@ -18,8 +18,8 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 
 
-def install(session: nox.Session, *groups: str) -> None:
-    """Install the repository's dependency groups into the session's venv with uv."""
+def install(session: nox.Session, *groups: str, venv: str | None = None) -> None:
+    """Install the repository's dependency groups with uv into `venv`, by default the session's venv."""
     args = [arg for group in groups for arg in ("--group", group)]
     session.run_install(
         "uv",
@@ -27,7 +27,7 @@ def install(session: nox.Session, *groups: str) -> None:
         "--frozen",
         "--no-default-groups",
         *args,
-        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+        env={"UV_PROJECT_ENVIRONMENT": venv or session.virtualenv.location},
         external=True,
     )
 
@@ -50,9 +50,14 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(tags=["fast"])
 def artifacts(session: nox.Session) -> None:
-    """Every preset's Dockerfile, shell, compose, pipelines and manifests through their own linters."""
+    """Every preset's Dockerfile, shell, compose, pipelines, manifests and Terraform through their own linters."""
     install(session, "artifacts")
-    session.run("pytest", "-n", "auto", "tests/artifacts", *session.posargs)
+    # checkov gets a venv of its own: its HCL parser installs the module python-hcl2 provides.
+    checkov_venv = f"{session.virtualenv.location}-checkov"
+    install(session, "checkov", venv=checkov_venv)
+    session.run(
+        "pytest", "-n", "auto", "tests/artifacts", *session.posargs, env={"CHECKOV": f"{checkov_venv}/bin/checkov"}
+    )
 
 
 @nox.session(tags=["workflows"])

@@ -62,6 +62,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "project_description": "Orders: it's the 'best' # service, C:\\temp {% raw %} ${{ secrets.TOKEN }}",
         "author_name": 'Zoë O\'Brien \\ "Ops"',
         "license": "Apache-2.0",
+        "infrastructure": "aws",
         "resources": [
             {
                 "name": "order_item",
@@ -100,6 +101,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "ci_provider": "gitlab",
         "resources": DOMAIN_RESOURCES,
         "auth": "oidc",
+        "infrastructure": "aws",
     },
 }
 

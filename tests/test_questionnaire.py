@@ -33,6 +33,7 @@ BAD_ANSWERS = [
     ("author_email", "two words@example.com", "author_email: must be a valid email address"),
     ("license", "GPL", "Invalid choice for 'license': 'GPL'"),
     ("python_version", "3.9", "Invalid choice for 'python_version': '3.9'"),
+    ("infrastructure", "gcp", "Invalid choice for 'infrastructure': 'gcp'"),
     (
         "resources",
         [{"name": "Product", "fields": "name:str"}],
@@ -165,3 +166,21 @@ def test_project_name_defaults_to_the_destination_folder(template_dir: Path, tmp
     copy_template(template_dir, destination, {})
     saved = yaml.safe_load((destination / ".copier-answers.yml").read_text())
     assert (saved["project_name"], saved["project_slug"]) == ("Billing Api", "billing-api")
+
+
+def test_infrastructure_is_asked_only_with_kubernetes_and_defaults_to_none(template_dir: Path, tmp_path: Path) -> None:
+    kubernetes, plain = tmp_path / "kubernetes", tmp_path / "plain"
+    copy_template(template_dir, kubernetes, answers("default"))
+    copy_template(template_dir, plain, answers("default", deployment="none"))
+    assert yaml.safe_load((kubernetes / ".copier-answers.yml").read_text())["infrastructure"] == "none"
+    assert "infrastructure" not in yaml.safe_load((plain / ".copier-answers.yml").read_text())
+    assert not (kubernetes / "deploy/terraform").exists()
+
+
+def test_aws_infrastructure_without_kubernetes_is_refused(template_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(ValueError) as refused:
+        copy_template(template_dir, tmp_path / "service", answers("default", deployment="none", infrastructure="aws"))
+    assert str(refused.value).endswith(
+        'infrastructure: aws needs deployment kubernetes, whose ServiceAccount assumes the IAM role (got deployment "none")'
+    )
+    assert not (tmp_path / "service" / "app").exists()

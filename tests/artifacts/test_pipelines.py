@@ -23,6 +23,7 @@ COMBINATIONS: dict[str, tuple[str, dict[str, str]]] = {
     "github-kubernetes-odd": ("odd", {}),
     "github-none": ("default", {"deployment": "none"}),
     "gitlab-kubernetes": ("example", {}),
+    "gitlab-kubernetes-aws": ("domain", {}),
     "gitlab-none": ("example", {"deployment": "none"}),
     "none-kubernetes": ("default", {"ci_provider": "none"}),
     "none-none": ("limits", {}),
@@ -62,6 +63,10 @@ class Service:
     @property
     def deploys(self) -> bool:
         return str(self.answers["deployment"]) == "kubernetes"
+
+    @property
+    def terraform(self) -> bool:
+        return self.answers.get("infrastructure") == "aws"
 
     def yaml(self, relative: str) -> Any:
         return yaml.safe_load((self.root / relative).read_text())
@@ -266,7 +271,8 @@ def test_workflow_permissions_are_read_only_but_for_publishing(
     workflow = service(combination).workflow()
     assert workflow["permissions"] == {"contents": "read"}
     elevated = {name: job["permissions"] for name, job in workflow["jobs"].items() if "permissions" in job}
-    assert elevated == {"publish": {"contents": "read", "packages": "write"}}
+    plan = {"terraform-plan": {"contents": "read", "id-token": "write"}} if service(combination).terraform else {}
+    assert elevated == {"publish": {"contents": "read", "packages": "write"}} | plan
 
 
 @pytest.mark.parametrize("combination", GITHUB)
@@ -709,3 +715,142 @@ def test_github_kubeconfig_secret_may_be_raw_or_base64(
     assert (tmp_path / "kubeconfig").read_text().rstrip("\n") == kubeconfig.rstrip("\n")
     assert (tmp_path / "kubeconfig").stat().st_mode & 0o077 == 0
     assert github_env.read_text() == f"KUBECONFIG={tmp_path / 'kubeconfig'}\n"
+
+
+# Terraform (infrastructure: aws): checked on every run, planned from the default branch
+
+WITH_TERRAFORM = [name for name in WITH_CI if COMBINATIONS[name][0] in {"odd", "domain"}]
+
+
+@pytest.mark.parametrize("combination", WITH_CI)
+def test_terraform_jobs_follow_the_infrastructure_answer(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    jobs = set(project.gitlab_jobs() if project.answers["ci_provider"] == "gitlab" else project.workflow()["jobs"])
+    assert ({"terraform", "terraform-plan"} & jobs == {"terraform", "terraform-plan"}) == project.terraform
+    assert (project.root / "scripts/terraform.sh").exists() == project.terraform
+    assert ("scripts/terraform.sh check" in (project.root / "README.md").read_text()) == project.terraform
+    assert project.terraform == (combination in WITH_TERRAFORM)
+
+
+def test_github_checks_every_run_and_plans_main_with_each_environment_role(service: Callable[[str], Service]) -> None:
+    project = service("github-kubernetes-odd")
+    jobs = project.workflow()["jobs"]
+    check, plan = jobs["terraform"], jobs["terraform-plan"]
+    assert "if" not in check
+    assert [step.get("run") for step in check["steps"]][-1] == "scripts/terraform.sh check"
+    assert plan["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert plan["needs"] == "terraform"
+    roles = {entry["environment"]: entry["role"] for entry in plan["strategy"]["matrix"]["include"]}
+    assert roles == {env: f"${{{{ vars.AWS_PLAN_ROLE_ARN_{env.upper()} }}}}" for env in ("staging", "production")}
+    [step] = [step for step in plan["steps"] if "run" in step]
+    assert step["env"]["AWS_ROLE_ARN"] == "${{ matrix.role }}"
+    assert "audience=sts.amazonaws.com" in step["run"]
+    assert step["run"].rstrip().endswith('scripts/terraform.sh plan "$ENVIRONMENT"')
+
+
+def test_gitlab_checks_every_pipeline_and_plans_the_default_branch_per_environment(
+    service: Callable[[str], Service],
+) -> None:
+    project = service("gitlab-kubernetes-aws")
+    jobs = project.gitlab_jobs()
+    check, plan = jobs["terraform"], jobs["terraform-plan"]
+    assert "rules" not in check and check["script"] == ["scripts/terraform.sh check"]
+    assert plan["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert plan["parallel"]["matrix"] == [{"ENVIRONMENT": ["staging", "production"]}]
+    assert plan["environment"] == {"name": "$ENVIRONMENT", "action": "prepare"}, "its variables, no deployment"
+    assert plan["id_tokens"] == {"AWS_ID_TOKEN": {"aud": "sts.amazonaws.com"}}
+    assert 'export AWS_ROLE_ARN="${AWS_PLAN_ROLE_ARN:-}"' in plan["script"][0]
+
+
+def test_both_providers_run_the_same_terraform_version(service: Callable[[str], Service]) -> None:
+    github, gitlab = service("github-kubernetes-odd"), service("gitlab-kubernetes-aws")
+    [install] = github.yaml(".github/actions/setup-terraform/action.yml")["runs"]["steps"]
+    version = install["env"]["TERRAFORM_VERSION"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version)
+    assert install["run"].count("sha256sum --check --strict") == 1
+    assert gitlab.yaml(".gitlab-ci.yml")[".terraform"]["image"]["name"] == f"hashicorp/terraform:{version}"
+    required = (github.root / "deploy/terraform/modules/service/versions.tf").read_text()
+    major_minor = ".".join(version.split(".")[:2])
+    assert f'required_version = "~> {major_minor}"' in required
+
+
+def _run_terraform_script(
+    tmp_path: Path, project: Service, *arguments: str, role: str = "", settings: bool = False
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """Run a copy of scripts/terraform.sh on a copy of deploy/terraform (with its settings filled in, or not)."""
+    workspace = tmp_path / "service"
+    shutil.copytree(project.root / "deploy/terraform", workspace / "deploy/terraform")
+    if settings:
+        for example in (workspace / "deploy/terraform").rglob("*.example"):
+            shutil.copy(example, example.with_suffix(""))
+    (workspace / "scripts").mkdir()
+    shutil.copy2(project.root / "scripts/terraform.sh", workspace / "scripts")
+    env = _stubbed_path(tmp_path)
+    stand_in = Path(env["PATH"].split(os.pathsep)[0]) / "terraform"
+    shutil.copy2(stand_in.with_name("kubectl"), stand_in)
+    result = subprocess.run(
+        [str(workspace / "scripts/terraform.sh"), *arguments],
+        cwd=tmp_path,
+        env={**env, "AWS_ROLE_ARN": role},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
+    return result, _calls(tmp_path)
+
+
+def test_terraform_script_checks_formatting_then_validates_each_root(
+    service: Callable[[str], Service], tmp_path: Path
+) -> None:
+    result, calls = _run_terraform_script(tmp_path, service("github-kubernetes-odd"), "check")
+    assert result.returncode == 0, result.stderr
+    assert calls == [
+        "terraform|terraform fmt -check -recursive -diff",
+        "terraform|terraform -chdir=environments/production/ init -backend=false -input=false",
+        "terraform|terraform -chdir=environments/production/ validate",
+        "terraform|terraform -chdir=environments/staging/ init -backend=false -input=false",
+        "terraform|terraform -chdir=environments/staging/ validate",
+    ]
+
+
+ROLE = "arn:aws:iam::111122223333:role/plan"
+PLAN_CASES = [
+    # (arguments, role, settings filled in, exit code, terraform calls, message)
+    (("plan", "staging"), "", True, 0, [], "no plan for staging: its plan role is not configured"),
+    (("plan", "staging"), ROLE, False, 1, [], "environments/staging/backend.hcl is missing: copy backend.hcl.example"),
+    (("plan", "qa"), ROLE, True, 2, [], "the environment must be staging or production (got 'qa')"),
+    (("plan",), ROLE, True, 2, [], "usage: scripts/terraform.sh check | plan staging|production (got 1 arguments)"),
+    (
+        ("plan", "production"),
+        ROLE,
+        True,
+        0,
+        [
+            "terraform|terraform -chdir=environments/production init -input=false -backend-config=backend.hcl",
+            "terraform|terraform -chdir=environments/production plan -input=false -lock-timeout=5m",
+        ],
+        "",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "role", "settings", "code", "expected", "message"),
+    PLAN_CASES,
+    ids=["no-role", "no-backend", "environment", "usage", "plan"],
+)
+def test_terraform_script_plans_only_with_a_role_and_the_committed_settings(
+    service: Callable[[str], Service],
+    tmp_path: Path,
+    arguments: tuple[str, ...],
+    role: str,
+    settings: bool,
+    code: int,
+    expected: list[str],
+    message: str,
+) -> None:
+    project = service("gitlab-kubernetes-aws")
+    result, calls = _run_terraform_script(tmp_path, project, *arguments, role=role, settings=settings)
+    assert (result.returncode, calls) == (code, expected), result.stderr
+    assert message in result.stdout + result.stderr

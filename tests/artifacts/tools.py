@@ -17,10 +17,11 @@ def tool(name: str) -> str:
 
 
 def run_tool(*command: str, cwd: Path, stdin: str | None = None) -> str:
-    """Run a linter in `cwd`; fail the test with its full output unless it exits 0."""
+    """Run a linter (by name, or by absolute path) in `cwd`; fail the test with its full output unless it exits 0."""
     env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    executable = command[0] if Path(command[0]).is_absolute() else tool(command[0])
     result = subprocess.run(
-        [tool(command[0]), *command[1:]], cwd=cwd, env=env, input=stdin, capture_output=True, text=True, check=False
+        [executable, *command[1:]], cwd=cwd, env=env, input=stdin, capture_output=True, text=True, check=False
     )
     output = f"{result.stdout}{result.stderr}"
     assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode} in {cwd}:\n{output}"
