@@ -1,13 +1,12 @@
 """Fixtures of the template's fast tests."""
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.generation import TEMPLATE_ROOT, copy_template
+from tests.generation import copy_template, copy_working_tree
 from tests.presets import answers
 
 Render = Callable[..., Path]
@@ -17,11 +16,7 @@ Rendered = Callable[[str], Path]
 @pytest.fixture(scope="session", name="template_dir")
 def fixture_template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The template's working tree copied to a plain folder, so renders need no git clone."""
-    target = tmp_path_factory.mktemp("template")
-    shutil.copy(TEMPLATE_ROOT / "copier.yml", target)
-    for folder in ("extensions", "template"):
-        shutil.copytree(TEMPLATE_ROOT / folder, target / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    return target
+    return copy_working_tree(tmp_path_factory.mktemp("template"))
 
 
 @pytest.fixture(scope="session", name="rendered")
