@@ -1,4 +1,4 @@
-"""The helpers that render a service from this template outside pytest: the gates, the benchmark, the copy timing."""
+"""Renders with Copier itself: the gates, the benchmark, the copy timing and the tests pytest-copie cannot express."""
 
 import shutil
 import warnings
