@@ -21,11 +21,10 @@ from typing import Any
 
 import yaml
 
-from tests.generation import TEMPLATE_ROOT, copy_template
+from tests.generation import copy_template, copy_working_tree
 from tests.presets import answers
 
 LIMIT = 1.5
-UNTRACKED = (".git", ".nox", ".venv", "site", "__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache")
 PLAIN_CONFIG = "_subdirectory: template\n_templates_suffix: .jinja\n"
 
 
@@ -60,8 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="fastapi-ms-copy-time-"))
     try:
-        template = work / "fastapi-ms"
-        shutil.copytree(TEMPLATE_ROOT, template, ignore=shutil.ignore_patterns(*UNTRACKED))
+        template = copy_working_tree(work / "fastapi-ms")
         domain = answers("domain")
         rendered = copy_template(template, work / "rendered", domain)
         plain = plain_template(rendered, work / "plain")

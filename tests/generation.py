@@ -1,5 +1,6 @@
-"""The one helper that renders a service from this template, for the tests, gates and benchmark."""
+"""Renders with Copier itself: the gates, the benchmark, the copy timing and the tests pytest-copie cannot express."""
 
+import shutil
 import warnings
 from pathlib import Path
 from typing import Any
@@ -7,6 +8,15 @@ from typing import Any
 from copier import run_copy
 
 TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
+
+
+def copy_working_tree(target: Path) -> Path:
+    """The working tree (uncommitted changes included) copied to `target`: a plain folder, rendered as it is."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(TEMPLATE_ROOT / "copier.yml", target)
+    for folder in ("extensions", "template"):
+        shutil.copytree(TEMPLATE_ROOT / folder, target / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
 
 
 def copy_template(source: Path, destination: Path, answers: dict[str, Any], **options: Any) -> Path:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pytest_copie.plugin import Copie
 
-from tests.conftest import Render
-from tests.generation import copy_template
+from tests.conftest import Attempt, Render
+from tests.copying import refusal
 from tests.parsing import parse_every_file
 from tests.presets import answers
 
@@ -113,33 +114,29 @@ ACCEPTED = [
 
 @pytest.mark.parametrize(("question", "value", "rule"), REFUSED, ids=[f"{q}={v!r}"[:40] for q, v, _ in REFUSED])
 def test_hostile_answer_is_refused_in_one_line(
-    template_dir: Path, tmp_path: Path, question: str, value: str, rule: str
+    attempt: Attempt, copie: Copie, question: str, value: str, rule: str
 ) -> None:
-    with pytest.raises(ValueError) as refused:
-        copy_template(template_dir, tmp_path / "service", answers("default", **{question: value}))
-    text = str(refused.value)
+    text = refusal(attempt(answers("default", **{question: value})))
     assert rule in text
     assert f"question '{question}'" in text
     assert "\n" not in text.strip()
     if "at most 80" not in rule:  # that rule names the length, not a 500-character value
         assert json.dumps(value, ensure_ascii=False) in text or repr(value) in text
-    assert not (tmp_path / "service" / "app").exists()
+    assert not any(copie.test_dir.glob("*/app"))
 
 
 @pytest.mark.parametrize(
     ("resources", "rule", "quoted"), RESOURCES_REFUSED, ids=[rule[:40] for _, rule, _ in RESOURCES_REFUSED]
 )
 def test_hostile_resources_are_refused_in_one_line(
-    template_dir: Path, tmp_path: Path, resources: list[dict[str, str]], rule: str, quoted: str
+    attempt: Attempt, copie: Copie, resources: list[dict[str, str]], rule: str, quoted: str
 ) -> None:
-    with pytest.raises(ValueError) as refused:
-        copy_template(template_dir, tmp_path / "service", answers("default", resources=resources))
-    text = str(refused.value)
+    text = refusal(attempt(answers("default", resources=resources)))
     assert rule in text
     assert quoted in text
     assert "question 'resources'" in text
     assert "\n" not in text.strip()
-    assert not (tmp_path / "service" / "app").exists()
+    assert not any(copie.test_dir.glob("*/app"))
 
 
 @pytest.mark.parametrize(("question", "value"), ACCEPTED, ids=[f"{q}={v!r}"[:60] for q, v in ACCEPTED])

@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 import yaml
+from pytest_copie.plugin import Copie
 
 from tests.artifacts.tools import VENV_BIN, run_tool
-from tests.generation import copy_template
+from tests.copying import copy, project
 from tests.presets import answers
 
 # (preset, overrides) per combination; "odd" proves quoting, "limits" the longest slug.
@@ -112,16 +113,15 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session", name="service")
-def fixture_service(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Service]:
+def fixture_service(copie_session: Copie, template_dir: Path) -> Callable[[str], Service]:
     """A combination rendered once per test session, to read but never to change."""
     cache: dict[str, Service] = {}
 
     def _service(combination: str) -> Service:
         if combination not in cache:
             preset, overrides = COMBINATIONS[combination]
-            full_answers = answers(preset, **overrides)
-            root = copy_template(template_dir, tmp_path_factory.mktemp(combination) / "service", full_answers)
-            cache[combination] = Service(root, yaml.safe_load((root / ".copier-answers.yml").read_text()))
+            result = copy(copie_session, template_dir, answers(preset, **overrides))
+            cache[combination] = Service(project(result), result.answers)
         return cache[combination]
 
     return _service
