@@ -163,16 +163,15 @@ def test_project_name_defaults_to_the_destination_folder(template_dir: Path, tmp
     assert (saved["project_name"], saved["project_slug"]) == ("Billing Api", "billing-api")
 
 
-def test_infrastructure_is_asked_only_with_kubernetes_and_defaults_to_none(template_dir: Path, tmp_path: Path) -> None:
-    kubernetes, plain = tmp_path / "kubernetes", tmp_path / "plain"
-    copy_template(template_dir, kubernetes, answers("default"))
-    copy_template(template_dir, plain, answers("default", deployment="none"))
+def test_infrastructure_is_asked_only_with_kubernetes_and_defaults_to_none(render: Render) -> None:
+    kubernetes, plain = render("default"), render("default", deployment="none")
     assert yaml.safe_load((kubernetes / ".copier-answers.yml").read_text())["infrastructure"] == "none"
     assert "infrastructure" not in yaml.safe_load((plain / ".copier-answers.yml").read_text())
     assert not (kubernetes / "deploy/terraform").exists()
 
 
 def test_aws_infrastructure_without_kubernetes_is_refused(template_dir: Path, tmp_path: Path) -> None:
+    # Given as data (pytest-copie gives answers as defaults, which a question not asked ignores).
     with pytest.raises(ValueError) as refused:
         copy_template(template_dir, tmp_path / "service", answers("default", deployment="none", infrastructure="aws"))
     assert str(refused.value).endswith(
