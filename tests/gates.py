@@ -5,7 +5,8 @@
 Runs, inside the generated service: `uv sync`, `ruff check`, `ruff format --check`, `mypy`,
 every pre-commit hook on every file (as the service's first commit would), `alembic upgrade
 head` / `downgrade base`, and its pytest suite on SQLite and, when
-TEST_DATABASE_URL names a PostgreSQL server, on a fresh database of its own there.
+TEST_DATABASE_URL names a PostgreSQL server, on a fresh database of its own there; then, once per
+preset, the contract (tests/contract.py) and the e2e suite against the served service (tests/deployed.py).
 """
 
 import argparse
@@ -19,6 +20,7 @@ from pathlib import Path
 from uv import find_uv_bin
 
 from tests.contract import check_contract
+from tests.deployed import check_deployed
 from tests.generation import generate
 from tests.postgres import SERVER_URL_VARIABLE, fresh_database, server_url
 from tests.presets import PRESETS, answers
@@ -51,9 +53,11 @@ def check(project: Path, preset: str, python_version: str) -> None:
     with fresh_database(url, f"{preset}_{python_version}") as database_url:
         pg_env = project_env(TEST_DATABASE_URL=database_url)
         run("pytest on PostgreSQL", [*uv, "pytest", "-q", "-p", "no:cacheprovider"], project, pg_env)
-    if python_version == available()[0]:  # the document is the same on every Python: check it once per preset
+    if python_version == available()[0]:  # the same on every Python: the contract and deployed e2e run once per preset
         with fresh_database(url, f"{preset}_contract") as database_url:
             check_contract(project, database_url)
+        with fresh_database(url, f"{preset}_deployed") as database_url:
+            check_deployed(project, database_url)
 
 
 def main(argv: list[str] | None = None) -> int:

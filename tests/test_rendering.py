@@ -41,6 +41,7 @@ COMMON_FILES = {
     "tests/integration/test_resources_api.py",
     "tests/unit/test_crud_service.py",
     "tests/e2e/test_resources_server.py",
+    "tests/e2e/remote.py",
     "app/main.py",
     "app/api/deps.py",
     "app/api/health.py",

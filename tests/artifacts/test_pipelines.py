@@ -18,13 +18,14 @@ from tests.artifacts.tools import VENV_BIN, run_tool
 from tests.copying import copy, project
 from tests.presets import answers
 
-# (preset, overrides) per combination; "odd" proves quoting, "limits" the longest slug.
+# (preset, overrides) per combination; "odd" proves quoting, "limits" the longest slug; together they
+# cover every auth answer (default and odd: local, example: api_key, domain: oidc, limits: none).
 COMBINATIONS: dict[str, tuple[str, dict[str, str]]] = {
     "github-kubernetes": ("default", {}),
     "github-kubernetes-odd": ("odd", {}),
     "github-none": ("default", {"deployment": "none"}),
     "gitlab-kubernetes": ("example", {}),
-    "gitlab-kubernetes-aws": ("domain", {}),
+    "gitlab-kubernetes-oidc-aws": ("domain", {}),
     "gitlab-none": ("example", {"deployment": "none"}),
     "none-kubernetes": ("default", {"ci_provider": "none"}),
     "none-none": ("limits", {}),
@@ -46,7 +47,15 @@ ACTION_REFS = {
     "docker/metadata-action": "v6",
     "docker/setup-buildx-action": "v4",
 }
-DEPLOY_JOBS = {"deploy-staging", "deploy-production"}
+DEPLOY_JOBS = {"deploy-staging", "e2e-staging", "deploy-production"}
+RELEASE_TAG_RULE = {"if": r"$CI_COMMIT_TAG =~ /^v\d+\.\d+\.\d+$/"}
+# The E2E_* secrets the e2e-staging job passes to the suite, per auth answer.
+E2E_SECRETS = {
+    "local": {"E2E_USERNAME", "E2E_PASSWORD"},
+    "api_key": {"E2E_API_KEY"},
+    "oidc": {"E2E_TOKEN"},
+    "none": set(),
+}
 GITLAB_KEYWORDS = {"workflow", "stages", "variables", "default", "include"}
 
 
@@ -60,6 +69,10 @@ class Service:
     @property
     def slug(self) -> str:
         return str(self.answers["project_slug"])
+
+    @property
+    def auth(self) -> str:
+        return str(self.answers["auth"])
 
     @property
     def deploys(self) -> bool:
@@ -384,6 +397,19 @@ def test_image_is_built_once_with_its_release_tags_scanned_and_described_by_an_s
 
 
 @pytest.mark.parametrize("combination", GITHUB)
+def test_image_job_smoke_tests_the_image_before_it_leaves_the_job(
+    service: Callable[[str], Service], combination: str
+) -> None:
+    job = service(combination).workflow()["jobs"]["image"]
+    names = [step.get("name") for step in job["steps"]]
+    [smoke] = [step for step in job["steps"] if str(step.get("name", "")).startswith("Smoke test")]
+    assert smoke["run"] == 'scripts/smoke.sh "$IMAGE"'
+    assert smoke["env"] == {"IMAGE": job["outputs"]["image"]}, "the very image that was built and is published"
+    assert names.index("Build") < names.index(smoke["name"]) < names.index("Save the scanned image")
+    assert "if" not in smoke, "pull requests run it too"
+
+
+@pytest.mark.parametrize("combination", GITHUB)
 def test_only_main_and_release_tags_publish_the_scanned_image(
     service: Callable[[str], Service], combination: str
 ) -> None:
@@ -426,6 +452,11 @@ def test_publish_pushes_every_tag_of_the_saved_image(
     ]
 
 
+GITHUB_STAGING = (
+    "github.event_name == 'push' && (github.ref == 'refs/heads/main' || startsWith(github.ref, 'refs/tags/v'))"
+)
+
+
 @pytest.mark.parametrize("combination", GITHUB)
 def test_deploy_jobs_follow_the_deployment_answer(service: Callable[[str], Service], combination: str) -> None:
     project = service(combination)
@@ -435,11 +466,12 @@ def test_deploy_jobs_follow_the_deployment_answer(service: Callable[[str], Servi
         return
     staging, production = jobs["deploy-staging"], jobs["deploy-production"]
     assert staging["environment"] == "staging"
-    assert staging["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert staging["if"] == GITHUB_STAGING, "main and every release tag go through staging"
+    assert staging["needs"] == "publish"
     assert production["environment"] == "production"
     assert production["if"] == "github.event_name == 'push' && startsWith(github.ref, 'refs/tags/v')"
+    assert production["needs"] == ["publish", "e2e-staging"]
     for environment, job in (("staging", staging), ("production", production)):
-        assert job["needs"] == "publish"
         assert job["concurrency"] == {"group": f"deploy-{environment}", "cancel-in-progress": False}
         [deploy] = [step for step in job["steps"] if step.get("uses") == "./.github/actions/deploy"]
         assert deploy["with"] == {
@@ -449,11 +481,41 @@ def test_deploy_jobs_follow_the_deployment_answer(service: Callable[[str], Servi
         }
 
 
+@pytest.mark.parametrize("combination", [name for name in GITHUB if COMBINATIONS[name][1].get("deployment") != "none"])
+def test_e2e_staging_runs_the_suite_against_staging_between_the_deploys(
+    service: Callable[[str], Service], combination: str, tmp_path: Path
+) -> None:
+    project = service(combination)
+    job = project.workflow()["jobs"]["e2e-staging"]
+    assert job["needs"] == "deploy-staging"
+    assert job["if"] == GITHUB_STAGING
+    assert job["environment"] == "staging", "the staging environment's variables and secrets"
+    assert "concurrency" not in job, "a newer deploy must not cancel the check a release waits for"
+    [run] = [step for step in job["steps"] if "run" in step]
+    assert run["run"].rstrip().endswith("uv run pytest tests/e2e")
+    assert run["env"] == {
+        "E2E_BASE_URL": "${{ vars.E2E_BASE_URL }}",
+        **{name: f"${{{{ secrets.{name} }}}}" for name in E2E_SECRETS[project.auth]},
+    }
+    result = subprocess.run(
+        ["bash", "-c", run["run"]],
+        env={"E2E_BASE_URL": "", "PATH": os.defpath},
+        text=True,
+        capture_output=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "E2E_BASE_URL is not set" in result.stderr, "without a URL the suite would test a server of its own"
+
+
 @pytest.mark.parametrize("combination", GITHUB)
 def test_no_secret_reaches_a_pull_request_job(service: Callable[[str], Service], combination: str) -> None:
-    jobs = service(combination).workflow()["jobs"]
+    project = service(combination)
+    jobs = project.workflow()["jobs"]
     with_secrets = {name for name, job in jobs.items() if "secrets." in yaml.safe_dump(job)}
-    assert with_secrets == ({"publish"} | (DEPLOY_JOBS if service(combination).deploys else set()))
+    deploys = DEPLOY_JOBS - (set() if E2E_SECRETS[project.auth] else {"e2e-staging"})
+    assert with_secrets == ({"publish"} | (deploys if project.deploys else set()))
     for name in with_secrets:
         assert jobs[name]["if"].startswith("github.event_name == 'push'")
 
@@ -553,6 +615,22 @@ def test_gitlab_builds_scans_and_publishes_one_image(service: Callable[[str], Se
 
 
 @pytest.mark.parametrize("combination", GITLAB)
+def test_gitlab_smoke_tests_the_candidate_before_publish(service: Callable[[str], Service], combination: str) -> None:
+    project = service(combination)
+    document = project.yaml(".gitlab-ci.yml")
+    jobs = project.gitlab_jobs()
+    smoke, stages = jobs["smoke"], document["stages"]
+    assert smoke["script"] == ['scripts/smoke.sh "$CANDIDATE_IMAGE"']
+    assert smoke["services"] == jobs["build"]["services"], "Docker-in-Docker, as the build"
+    assert "rules" not in smoke, "every pipeline runs it"
+    assert stages.index(jobs["build"]["stage"]) < stages.index(smoke["stage"]) < stages.index(jobs["publish"]["stage"])
+    assert "needs" not in jobs["publish"], "publish waits for every job of the earlier stages"
+    runner = re.search(r'runner="\$\{SMOKE_RUNNER_IMAGE:-(.+)\}"', (project.root / "scripts/smoke.sh").read_text())
+    assert runner is not None
+    assert runner[1] == document[".uv"]["image"], "the suite runs in the image the test job uses"
+
+
+@pytest.mark.parametrize("combination", GITLAB)
 def test_gitlab_deploy_jobs_follow_the_deployment_answer(service: Callable[[str], Service], combination: str) -> None:
     project = service(combination)
     document = project.yaml(".gitlab-ci.yml")
@@ -561,11 +639,19 @@ def test_gitlab_deploy_jobs_follow_the_deployment_answer(service: Callable[[str]
     assert DEPLOY_JOBS & set(jobs) == (DEPLOY_JOBS if project.deploys else set())
     if not project.deploys:
         return
-    staging, production = jobs["deploy-staging"], jobs["deploy-production"]
+    staging, e2e, production = jobs["deploy-staging"], jobs["e2e-staging"], jobs["deploy-production"]
+    staging_rules = [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}, RELEASE_TAG_RULE]
     assert staging["environment"] == {"name": "staging", "deployment_tier": "staging"}
-    assert staging["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert staging["rules"] == staging_rules, "the default branch and every release tag go through staging"
+    assert "needs" not in staging, "it waits for every earlier stage, publish included"
+    assert e2e["needs"] == ["deploy-staging"]
+    assert e2e["rules"] == staging_rules
+    assert e2e["environment"] == {"name": "staging", "action": "verify"}, "staging's variables, no deployment"
+    assert e2e["script"][-1] == "uv run pytest tests/e2e"
+    assert "E2E_BASE_URL is not set" in e2e["script"][0]
     assert production["environment"] == {"name": "production", "deployment_tier": "production"}
-    assert production["rules"] == [{"if": r"$CI_COMMIT_TAG =~ /^v\d+\.\d+\.\d+$/", "when": "manual"}]
+    assert production["rules"] == [{**RELEASE_TAG_RULE, "when": "manual"}]
+    assert production["needs"] == ["e2e-staging"], "started by hand, and only once staging passed the suite"
     assert "allow_failure" not in production
     assert {staging["resource_group"], production["resource_group"]} == {"staging", "production"}
 
@@ -751,7 +837,7 @@ def test_github_checks_every_run_and_plans_main_with_each_environment_role(servi
 def test_gitlab_checks_every_pipeline_and_plans_the_default_branch_per_environment(
     service: Callable[[str], Service],
 ) -> None:
-    project = service("gitlab-kubernetes-aws")
+    project = service("gitlab-kubernetes-oidc-aws")
     jobs = project.gitlab_jobs()
     check, plan = jobs["terraform"], jobs["terraform-plan"]
     assert "rules" not in check and check["script"] == ["scripts/terraform.sh check"]
@@ -763,7 +849,7 @@ def test_gitlab_checks_every_pipeline_and_plans_the_default_branch_per_environme
 
 
 def test_both_providers_run_the_same_terraform_version(service: Callable[[str], Service]) -> None:
-    github, gitlab = service("github-kubernetes-odd"), service("gitlab-kubernetes-aws")
+    github, gitlab = service("github-kubernetes-odd"), service("gitlab-kubernetes-oidc-aws")
     [install] = github.yaml(".github/actions/setup-terraform/action.yml")["runs"]["steps"]
     version = install["env"]["TERRAFORM_VERSION"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", version)
@@ -850,7 +936,198 @@ def test_terraform_script_plans_only_with_a_role_and_the_committed_settings(
     expected: list[str],
     message: str,
 ) -> None:
-    project = service("gitlab-kubernetes-aws")
+    project = service("gitlab-kubernetes-oidc-aws")
     result, calls = _run_terraform_script(tmp_path, project, *arguments, role=role, settings=settings)
     assert (result.returncode, calls) == (code, expected), result.stderr
     assert message in result.stdout + result.stderr
+
+
+# The smoke test: scripts/smoke.sh, run by both pipelines, against a stand-in for docker
+
+SMOKE_LOG = "the service's own log line"
+# Logs "docker <arguments>" to $CALLS (the environment of `create` too); `ps` lists the container as
+# running unless $RUNNING is false, the ready probe exits $READY_EXIT, the suite $SUITE_EXIT; the CLI prints a key.
+DOCKER_STUB = f"""#!/bin/sh
+printf 'docker %s\\n' "$*" >> "$CALLS"
+case "$*" in
+  create\\ *) env | grep '^E2E_' | sort >> "$CALLS" ;;
+  ps\\ *) [ "$RUNNING" = false ] || echo 0123456789ab ;;
+  *" python -c import urllib"*) exit "$READY_EXIT" ;;
+  *" --entrypoint python "*) printf 'PEM' ;;
+  *" create-key "*) echo key_0123456789ab_secret ;;
+  start\\ --attach\\ *) exit "$SUITE_EXIT" ;;
+  logs\\ *) echo "{SMOKE_LOG}" ;;
+esac
+"""
+# One combination per auth answer.
+SMOKE_COMBINATIONS = {
+    "local": "github-kubernetes",
+    "api_key": "gitlab-kubernetes",
+    "oidc": "gitlab-kubernetes-oidc-aws",
+    "none": "none-none",
+}
+
+
+def _smoke(
+    project: Service,
+    tmp_path: Path,
+    *arguments: str,
+    ready: int = 0,
+    suite: int = 0,
+    timeout: str = "3",
+    running: bool = True,
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """Run a copy of the service's scripts/smoke.sh against the docker stand-in: the result and the calls."""
+    workspace = tmp_path / "service"
+    (workspace / "scripts").mkdir(parents=True)
+    shutil.copy2(project.root / "scripts/smoke.sh", workspace / "scripts")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "docker").write_text(DOCKER_STUB)
+    (bin_dir / "docker").chmod(0o755)
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "CALLS": str(tmp_path / "calls"),
+        "READY_EXIT": str(ready),
+        "SUITE_EXIT": str(suite),
+        "SMOKE_TIMEOUT": timeout,
+        "RUNNING": str(running).lower(),
+    }
+    result = subprocess.run(
+        [str(workspace / "scripts/smoke.sh"), *arguments],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    return result, _calls(tmp_path)
+
+
+def _named(calls: list[str], suffix: str) -> str:
+    """The name given with `--name` to the container ending in `suffix`, or the network `network create` made."""
+    if not suffix:
+        [network] = [call.split()[-1] for call in calls if call.startswith("docker network create ")]
+        return network
+    words = [call.split() for call in calls]
+    [name] = {line[i + 1] for line in words for i, word in enumerate(line[:-1]) if word == "--name"} & {
+        word for line in words for word in line if word.endswith(suffix)
+    }
+    return name
+
+
+@pytest.mark.parametrize("auth", sorted(SMOKE_COMBINATIONS))
+def test_smoke_runs_the_image_as_deployed_then_the_e2e_suite_against_it(
+    service: Callable[[str], Service], auth: str, tmp_path: Path
+) -> None:
+    project = service(SMOKE_COMBINATIONS[auth])
+    assert project.auth == auth
+    result, calls = _smoke(project, tmp_path, "registry.example.com/service:candidate")
+    assert result.returncode == 0, result.stderr
+    app, db, suite = _named(calls, "-app"), _named(calls, "-db"), _named(calls, "-e2e")
+    [run_app] = [call for call in calls if call.startswith(f"docker run --detach --name {app} ")]
+    assert run_app.endswith(" registry.example.com/service:candidate")
+    for setting in (
+        "ENVIRONMENT=production",
+        "RUN_MIGRATIONS=true",
+        f"DATABASE_URL=postgresql+asyncpg://postgres:postgres@{db}:5432/smoke",
+    ):
+        assert f"--env {setting}" in run_app
+    ready = calls.index(next(call for call in calls if " python -c import urllib" in call))
+    assert calls.index(run_app) < ready
+    [create] = [index for index, call in enumerate(calls) if call.startswith(f"docker create --name {suite} ")]
+    assert f"--env E2E_BASE_URL=http://{app}:8000" in calls[create]
+    assert "uv run pytest tests/e2e" in calls[create]
+    suite_env = {line.split("=", 1)[0]: line.split("=", 1)[1] for line in calls if line.startswith("E2E_")}
+    clis = [call for call in calls if call.startswith("docker exec") and " app.cli " in call]
+    if auth == "local":
+        [cli] = clis
+        assert f"docker exec --interactive {app} python -m app.cli create-user " in cli
+        assert cli.endswith("--role admin --password-stdin")
+        assert "--env AUTH_SIGNING_KEY " in run_app, "production needs a signing key"
+        assert {"E2E_USERNAME", "E2E_PASSWORD"} <= set(suite_env)
+        assert len(suite_env["E2E_PASSWORD"]) == 32
+    elif auth == "api_key":
+        [cli] = clis
+        assert cli == f"docker exec {app} python -m app.cli create-key e2e-admin --role admin"
+        assert suite_env["E2E_API_KEY"] == "key_0123456789ab_secret"
+    else:
+        assert clis == []
+    if auth == "oidc":
+        issuer = (project.root / "tests/issuer.py").read_text()
+        issued_by = re.search(r"--env AUTH_ISSUER=(\S+)", run_app)
+        assert issued_by is not None
+        assert f'ISSUER = "{issued_by[1]}"' in issuer, "the issuer of the suite's tokens"
+
+        assert f"--env AUTH_AUDIENCE={project.slug}" in run_app
+        assert f"--env AUTH_JWKS_URL=http://{suite}:8900/jwks.json" in run_app
+        assert "--env E2E_ISSUER_PORT=8900" in calls[create]
+    if auth == "none":
+        assert "--env ALLOW_UNAUTHENTICATED=true" in run_app
+    assert ready < (calls.index(clis[0]) if clis else create)
+    assert calls[create + 1 + len(suite_env) :] == [
+        f"docker cp . {suite}:/src",
+        f"docker start --attach {suite}",
+        f"docker rm --force --volumes {suite} {app} {db}",
+        f"docker network rm {_named(calls, '')}",
+    ]
+    assert SMOKE_LOG not in result.stderr
+
+
+def test_smoke_fails_with_the_service_log_when_the_suite_fails(
+    service: Callable[[str], Service], tmp_path: Path
+) -> None:
+    result, calls = _smoke(service("github-kubernetes"), tmp_path, "service:candidate", suite=1)
+    assert result.returncode == 1
+    assert SMOKE_LOG in result.stderr
+    app = _named(calls, "-app")
+    assert calls[-3:] == [
+        f"docker logs {app}",
+        f"docker rm --force --volumes {_named(calls, '-e2e')} {app} {_named(calls, '-db')}",
+        f"docker network rm {_named(calls, '')}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("running", "message"),
+    [
+        (True, "smoke: /health/ready did not answer 200 within 2 s"),
+        (False, "smoke: the service stopped before /health/ready answered"),
+    ],
+    ids=["never-ready", "stopped"],
+)
+def test_smoke_gives_up_on_a_service_that_is_not_ready_in_time(
+    service: Callable[[str], Service], running: bool, message: str, tmp_path: Path
+) -> None:
+    started = time.monotonic()
+    project = service("gitlab-kubernetes")
+    result, calls = _smoke(project, tmp_path, "service:candidate", ready=1, timeout="2", running=running)
+    assert time.monotonic() - started < 10
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert SMOKE_LOG in result.stderr
+    assert not [call for call in calls if " app.cli " in call or call.startswith("docker create")]
+    assert calls[-1].startswith("docker network rm smoke-")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "timeout", "message"),
+    [
+        ((), "3", "usage: scripts/smoke.sh IMAGE (got 0 arguments)"),
+        (("",), "3", "usage: scripts/smoke.sh IMAGE (got 1 arguments)"),
+        (("service:candidate",), "soon", "SMOKE_TIMEOUT must be a whole number of seconds (got 'soon')"),
+    ],
+    ids=["no-image", "empty-image", "timeout"],
+)
+def test_smoke_refuses_bad_arguments_before_starting_anything(
+    service: Callable[[str], Service],
+    arguments: tuple[str, ...],
+    timeout: str,
+    message: str,
+    tmp_path: Path,
+) -> None:
+    result, calls = _smoke(service("github-kubernetes"), tmp_path, *arguments, timeout=timeout)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert calls == []

@@ -8,7 +8,8 @@ import pytest
 from app.core.config import Settings
 from tests.helpers import RESOURCES
 
-pytestmark = pytest.mark.e2e
+# local_server: the limit is this checkout's setting; in front of a deployed service, a proxy may answer for itself.
+pytestmark = [pytest.mark.e2e, pytest.mark.local_server]
 
 
 def test_bodies_above_the_limit_get_a_413_over_http(base_url: str, settings: Settings) -> None:
