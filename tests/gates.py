@@ -2,11 +2,11 @@
 
     python -m tests.gates PRESET PYTHON_VERSION [--keep DIR]
 
-Runs, inside the generated service: `uv sync`, `ruff check`, `ruff format --check`, `mypy`,
-every pre-commit hook on every file (as the service's first commit would), `alembic upgrade
-head` / `downgrade base`, and its pytest suite on SQLite and, when
-TEST_DATABASE_URL names a PostgreSQL server, on a fresh database of its own there; then, once per
-preset, the contract (tests/contract.py) and the e2e suite against the served service (tests/deployed.py).
+Runs, inside the generated service: `uv sync`, `ruff check`, `ruff format --check`, `mypy`, and its
+pytest suite on a fresh PostgreSQL database of its own when TEST_DATABASE_URL names a server. On the
+first Python here it also runs every pre-commit hook on every file (as the service's first commit
+would), `alembic upgrade head` / `downgrade base` and the suite on SQLite, then the contract
+(tests/contract.py) and the e2e suite against the served service (tests/deployed.py).
 """
 
 import argparse
@@ -29,7 +29,12 @@ from tests.steps import GateFailed, project_env, run
 
 
 def check(project: Path, preset: str, python_version: str) -> None:
-    """Run every gate in `project`."""
+    """Run the gates in `project`: every one on the first Python here; on the others, those a Python version can change.
+
+    The hooks, the migrations on SQLite, the SQLite suite, the contract and the deployed e2e read the same
+    files on every Python, so the other Pythons run the linters, mypy and the suite on PostgreSQL.
+    """
+    first = python_version == available()[0]
     env = project_env()
     uv_bin = find_uv_bin()
     uv = [uv_bin, "run", "--frozen", "--no-sync"]
@@ -37,13 +42,14 @@ def check(project: Path, preset: str, python_version: str) -> None:
     run("ruff check", [*uv, "ruff", "check", "."], project, env)
     run("ruff format", [*uv, "ruff", "format", "--check", "."], project, env)
     run("mypy", [*uv, "mypy", "."], project, env)
-    run("git init", ["git", "init", "--quiet", "."], project, env)
-    run("git add", ["git", "add", "--all"], project, env)
-    pre_commit = [sys.executable, "-m", "pre_commit", "run", "--all-files", "--show-diff-on-failure"]
-    run("pre-commit", pre_commit, project, env)
-    run("alembic upgrade", [*uv, "alembic", "upgrade", "head"], project, env)
-    run("alembic downgrade", [*uv, "alembic", "downgrade", "base"], project, env)
-    run("pytest on SQLite", [*uv, "pytest", "-q", "-p", "no:cacheprovider"], project, env)
+    if first:
+        run("git init", ["git", "init", "--quiet", "."], project, env)
+        run("git add", ["git", "add", "--all"], project, env)
+        pre_commit = [sys.executable, "-m", "pre_commit", "run", "--all-files", "--show-diff-on-failure"]
+        run("pre-commit", pre_commit, project, env)
+        run("alembic upgrade", [*uv, "alembic", "upgrade", "head"], project, env)
+        run("alembic downgrade", [*uv, "alembic", "downgrade", "base"], project, env)
+        run("pytest on SQLite", [*uv, "pytest", "-q", "-p", "no:cacheprovider"], project, env)
     url = server_url()
     if url is None:
         if os.environ.get("CI"):
@@ -53,7 +59,7 @@ def check(project: Path, preset: str, python_version: str) -> None:
     with fresh_database(url, f"{preset}_{python_version}") as database_url:
         pg_env = project_env(TEST_DATABASE_URL=database_url)
         run("pytest on PostgreSQL", [*uv, "pytest", "-q", "-p", "no:cacheprovider"], project, pg_env)
-    if python_version == available()[0]:  # the same on every Python: the contract and deployed e2e run once per preset
+    if first:
         with fresh_database(url, f"{preset}_contract") as database_url:
             check_contract(project, database_url)
         with fresh_database(url, f"{preset}_deployed") as database_url:

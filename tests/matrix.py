@@ -1,4 +1,4 @@
-"""Every preset's gates on every Python here, two gates at a time, each gate's output kept in its own log.
+"""Every preset's gates on every Python here (tests/gates.py), two at a time, each gate's output in its own log.
 
     python -m tests.matrix [--jobs N] [--logs DIR]
 
