@@ -8,8 +8,6 @@ api_key), and runs every check in every phase, stateful included, with a bounded
 examples per operation. Exits with schemathesis's own code.
 """
 
-import argparse
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -19,7 +17,7 @@ from uv import find_uv_bin
 
 from tests.issuing import jwks_server, mint
 from tests.net import free_port
-from tests.steps import GateFailed, project_env, run
+from tests.steps import database_gate, project_env, run, service_cli
 from tests.workflows.cli import answers_of, serving
 
 EXAMPLES = 25  # per operation and phase: enough to find what the runs here found, bounded for the matrix
@@ -48,17 +46,8 @@ def admin_access(project: Path, env: dict[str, str]) -> Iterator[tuple[dict[str,
     if auth == "none":
         yield {}, []
     elif auth == "api_key":
-        made = subprocess.run(
-            [str(project / ".venv/bin/python"), "-m", "app.cli", "create-key", "contract", "--role", "admin"],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if made.returncode != 0:
-            raise GateFailed(f"create-key failed:\n{made.stderr}")
-        yield {}, ["-H", f"X-API-Key: {made.stdout.strip()}"]
+        key = service_cli(project, env, "create-key", "contract", "--role", "admin").strip()
+        yield {}, ["-H", f"X-API-Key: {key}"]
     else:
         issued = mint(project)
         server = {"AUTH_ISSUER": issued["issuer"], "AUTH_AUDIENCE": issued["audience"]}
@@ -116,16 +105,7 @@ def check_contract(project: Path, database_url: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the contract gate for PROJECT on DATABASE_URL."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("project", type=Path)
-    parser.add_argument("database_url")
-    args = parser.parse_args(argv)
-    try:
-        check_contract(args.project, args.database_url)
-    except GateFailed as failure:
-        print(f"FAILED: {failure}", file=sys.stderr)
-        return 1
-    return 0
+    return database_gate(check_contract, __doc__, argv)
 
 
 if __name__ == "__main__":

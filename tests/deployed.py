@@ -9,10 +9,8 @@ E2E_BASE_URL pointing there. Then every resource table must be empty although it
 the suite wrote to each one and deleted what it created.
 """
 
-import argparse
 import asyncio
 import secrets
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -24,29 +22,13 @@ from uv import find_uv_bin
 from tests.issuing import mint
 from tests.net import free_port
 from tests.postgres import with_database
-from tests.steps import GateFailed, project_env, run
+from tests.steps import GateFailed, database_gate, project_env, run, service_cli
 from tests.workflows.cli import answers_of, serving
 
 ADMIN_EMAIL = "e2e-admin@example.com"
 # Tables of the service's own accounts and keys, which the suite reads but does not own.
 AUTH_TABLES = frozenset({"alembic_version", "users", "refresh_tokens", "api_keys"})
 TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-
-
-def _cli(project: Path, env: dict[str, str], *arguments: str, stdin: str = "") -> str:
-    """Run the service's command line (`python -m app.cli`), as an operator does; its standard output."""
-    done = subprocess.run(
-        [str(project / ".venv/bin/python"), "-m", "app.cli", *arguments],
-        cwd=project,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise GateFailed(f"python -m app.cli {arguments[0]} failed:\n{done.stderr}")
-    return done.stdout
 
 
 @contextmanager
@@ -56,11 +38,12 @@ def deployment(project: Path, env: dict[str, str]) -> Iterator[tuple[dict[str, s
     if auth == "none":
         yield {"ALLOW_UNAUTHENTICATED": "true"}, {}
     elif auth == "api_key":
-        key = _cli(project, env, "create-key", "e2e-admin", "--role", "admin").strip()
+        key = service_cli(project, env, "create-key", "e2e-admin", "--role", "admin").strip()
         yield {}, {"E2E_API_KEY": key}
     elif auth == "local":
         password = secrets.token_urlsafe(24)
-        _cli(project, env, "create-user", ADMIN_EMAIL, "--role", "admin", "--password-stdin", stdin=f"{password}\n")
+        creating = ("create-user", ADMIN_EMAIL, "--role", "admin", "--password-stdin")
+        service_cli(project, env, *creating, stdin=f"{password}\n")
         issued = mint(project)  # only its key and issuer: the service signs its own tokens
         server = {"AUTH_SIGNING_KEY": issued["key"], "AUTH_ISSUER": issued["issuer"]}
         yield server, {"E2E_USERNAME": ADMIN_EMAIL, "E2E_PASSWORD": password}
@@ -114,16 +97,7 @@ def check_deployed(project: Path, database_url: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the deployed-service gate for PROJECT on DATABASE_URL."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("project", type=Path)
-    parser.add_argument("database_url")
-    args = parser.parse_args(argv)
-    try:
-        check_deployed(args.project, args.database_url)
-    except GateFailed as failure:
-        print(f"FAILED: {failure}", file=sys.stderr)
-        return 1
-    return 0
+    return database_gate(check_deployed, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
 """One step of a gate: a command run in a generated service, and the environment it runs in."""
 
+import argparse
 import os
 import subprocess
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.postgres import SERVER_URL_VARIABLE
@@ -29,3 +32,33 @@ def project_env(**extra: str) -> dict[str, str]:
     env.pop(SERVER_URL_VARIABLE, None)
     env.pop("DATABASE_URL", None)
     return {**env, "UV_PYTHON_DOWNLOADS": "never", **extra}
+
+
+def service_cli(project: Path, env: dict[str, str], *arguments: str, stdin: str = "") -> str:
+    """Run the service's command line (`python -m app.cli`), as an operator does; its standard output."""
+    done = subprocess.run(
+        [str(project / ".venv/bin/python"), "-m", "app.cli", *arguments],
+        cwd=project,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise GateFailed(f"python -m app.cli {arguments[0]} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def database_gate(check: Callable[[Path, str], None], description: str | None, argv: list[str] | None) -> int:
+    """The command line of a gate that checks PROJECT on DATABASE_URL: 0, or 1 with the failure on stderr."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("project", type=Path)
+    parser.add_argument("database_url")
+    args = parser.parse_args(argv)
+    try:
+        check(args.project, args.database_url)
+    except GateFailed as failure:
+        print(f"FAILED: {failure}", file=sys.stderr)
+        return 1
+    return 0
