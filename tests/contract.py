@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from uv import find_uv_bin
-
+from tests.generation import answers_of
 from tests.issuing import jwks_server, mint
 from tests.net import free_port
-from tests.steps import database_gate, project_env, run, service_cli
-from tests.workflows.cli import answers_of, serving
+from tests.steps import database_gate, migrated, run, service_cli
+from tests.workflows.cli import serving
 
 EXAMPLES = 25  # per operation and phase: enough to find what the runs here found, bounded for the matrix
 SEED = 20261203  # the same cases on every run, so a failure reproduces
@@ -92,9 +91,7 @@ def schemathesis(base_url: str, headers: list[str], reports: Path) -> list[str]:
 
 def check_contract(project: Path, database_url: str) -> None:
     """Migrate, serve and run schemathesis; GateFailed when it finds a failure."""
-    env = project_env(DATABASE_URL=database_url, OTEL_SDK_DISABLED="true")  # no collector listens here
-    uv = [find_uv_bin(), "run", "--frozen", "--no-sync"]
-    run("alembic upgrade (contract)", [*uv, "alembic", "upgrade", "head"], project, env)
+    env, _ = migrated(project, database_url, "contract")
     with ExitStack() as stack:
         server_env, headers = stack.enter_context(admin_access(project, env))
         base_url = stack.enter_context(serving(project, free_port(), {**env, **server_env}, *SERVER_OPTIONS))

@@ -17,13 +17,13 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import asyncpg
-from uv import find_uv_bin
 
+from tests.generation import answers_of
 from tests.issuing import mint
 from tests.net import free_port
 from tests.postgres import with_database
-from tests.steps import GateFailed, database_gate, project_env, run, service_cli
-from tests.workflows.cli import answers_of, serving
+from tests.steps import GateFailed, database_gate, migrated, project_env, run, service_cli
+from tests.workflows.cli import serving
 
 ADMIN_EMAIL = "e2e-admin@example.com"
 # Tables of the service's own accounts and keys, which the suite reads but does not own.
@@ -78,9 +78,7 @@ async def _resource_tables(database_url: str) -> dict[str, tuple[int, bool]]:
 
 def check_deployed(project: Path, database_url: str) -> None:
     """Migrate, create credentials, serve in production settings, run the e2e suite remotely; GateFailed on failure."""
-    env = project_env(DATABASE_URL=database_url, OTEL_SDK_DISABLED="true")  # no collector listens here
-    uv = [find_uv_bin(), "run", "--frozen", "--no-sync"]
-    run("alembic upgrade (deployed)", [*uv, "alembic", "upgrade", "head"], project, env)
+    env, uv = migrated(project, database_url, "deployed")
     with ExitStack() as stack:
         server_env, suite_env = stack.enter_context(deployment(project, env))
         server = {**env, **server_env, "ENVIRONMENT": "production"}

@@ -5,6 +5,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import yaml
 from copier import run_copy
 
 TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
@@ -39,3 +40,10 @@ def generate(destination: Path, answers: dict[str, Any]) -> Path:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Dirty template changes included automatically")
         return copy_template(TEMPLATE_ROOT, destination, answers, vcs_ref="HEAD")
+
+
+def answers_of(project: Path) -> dict[str, Any]:
+    """The answers file Copier keeps in the project."""
+    loaded = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded

@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from uv import find_uv_bin
+
 from tests.postgres import SERVER_URL_VARIABLE
 
 
@@ -62,3 +64,11 @@ def database_gate(check: Callable[[Path, str], None], description: str | None, a
         print(f"FAILED: {failure}", file=sys.stderr)
         return 1
     return 0
+
+
+def migrated(project: Path, database_url: str, gate: str) -> tuple[dict[str, str], list[str]]:
+    """Migrate `database_url` for a gate that serves the service: its environment, and `uv run` in the project."""
+    env = project_env(DATABASE_URL=database_url, OTEL_SDK_DISABLED="true")  # no collector listens here
+    uv = [find_uv_bin(), "run", "--frozen", "--no-sync"]
+    run(f"alembic upgrade ({gate})", [*uv, "alembic", "upgrade", "head"], project, env)
+    return env, uv

@@ -20,6 +20,7 @@ from tests.artifacts.manifests import (
 )
 from tests.artifacts.tools import run_tool
 from tests.conftest import Render, Rendered
+from tests.generation import answers_of
 from tests.presets import PRESETS
 
 OTHER_PRESETS = sorted(set(PRESETS) - set(KUBERNETES_PRESETS))
@@ -28,13 +29,8 @@ APP_PORT = 8000
 SCRATCH_MOUNT = "/tmp"  # noqa: S108 - a path inside the container, not a file this test writes
 
 
-def _answer(project: Path, question: str) -> str:
-    answer: str = yaml.safe_load((project / ".copier-answers.yml").read_text())[question]
-    return answer
-
-
 def _slug(project: Path) -> str:
-    return _answer(project, "project_slug")
+    return str(answers_of(project)["project_slug"])
 
 
 def _pod_specs(objects: list[Manifest], slug: str) -> dict[str, dict[str, Any]]:
@@ -197,7 +193,7 @@ def test_network_policy_admits_the_app_port_and_reaches_dns_and_the_database(
     dns, *collector, database = policy["egress"]  # the overlay appends the database rule
     assert dns["to"][0]["podSelector"]["matchLabels"] == {"k8s-app": "kube-dns"}
     assert sorted((port["protocol"], port["port"]) for port in dns["ports"]) == [("TCP", 53), ("UDP", 53)]
-    traced = _answer(project, "tracing") == "otlp"
+    traced = answers_of(project)["tracing"] == "otlp"
     assert [rule["ports"] for rule in collector] == ([[{"protocol": "TCP", "port": 4318}]] if traced else [])
     (database_peer,) = database["to"]
     assert set(database_peer) == {"ipBlock"} and "/" in database_peer["ipBlock"]["cidr"]
@@ -251,7 +247,9 @@ def test_overlays_differ_in_scale_resources_and_exposure(rendered: Rendered, pre
     paths = rule["http"]["paths"]
     assert all(path["backend"]["service"] == {"name": slug, "port": {"name": "http"}} for path in paths)
     routed = {path["path"] for path in paths}
-    assert routed == ({"/api", "/.well-known"} if _answer(project, "auth") == "local" else {"/api"})  # never /metrics
+    assert routed == (
+        {"/api", "/.well-known"} if answers_of(project)["auth"] == "local" else {"/api"}
+    )  # never /metrics
     pod = find(production, "Deployment", slug)["spec"]["template"]["metadata"]["annotations"]
     assert (pod["prometheus.io/scrape"], pod["prometheus.io/path"], pod["prometheus.io/port"]) == (
         "true",

@@ -19,6 +19,7 @@ from tests.artifacts.terraform import (
 )
 from tests.artifacts.tools import run_tool
 from tests.conftest import Rendered
+from tests.generation import answers_of
 from tests.presets import answers
 
 ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
@@ -43,11 +44,6 @@ SECRET_LITERALS = [
     re.compile(r"\bAKIA[0-9A-Z]{16}\b"),
     re.compile(r"postgresql(\+asyncpg)?://[^:$]+:[^@$]+@"),
 ]
-
-
-def _answers(project: Path) -> dict[str, str]:
-    saved: dict[str, str] = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    return saved
 
 
 def _terraform(project: Path) -> Path:
@@ -195,7 +191,7 @@ def test_no_secret_is_written_into_the_terraform(rendered: Rendered, preset: str
 @pytest.mark.parametrize("preset", TERRAFORM_PRESETS)
 def test_secrets_are_encrypted_with_the_key_and_hold_what_the_pods_read(rendered: Rendered, preset: str) -> None:
     project = rendered(preset)
-    slug = _answers(project)["project_slug"]
+    slug = answers_of(project)["project_slug"]
     secrets = configuration(_terraform(project) / MODULE)["resource"]["aws_secretsmanager_secret"]
     assert all(secret["kms_key_id"] == "${aws_kms_key.this.arn}" for secret in secrets.values())
     deployment = find(manifests(project, "base"), "Deployment", slug)
@@ -204,7 +200,7 @@ def test_secrets_are_encrypted_with_the_key_and_hold_what_the_pods_read(rendered
         for item in deployment["spec"]["template"]["spec"]["containers"][0]["env"]
         if "secretKeyRef" in item.get("valueFrom", {})
     }
-    expected = {"DATABASE_URL", "AUTH_SIGNING_KEY"} if _answers(project)["auth"] == "local" else {"DATABASE_URL"}
+    expected = {"DATABASE_URL", "AUTH_SIGNING_KEY"} if answers_of(project)["auth"] == "local" else {"DATABASE_URL"}
     assert read == expected
     assert {secret["description"].split()[0] for secret in secrets.values()} == expected
 
@@ -214,7 +210,7 @@ def test_the_service_role_trusts_its_service_account_and_reads_only_its_secrets(
     rendered: Rendered, preset: str
 ) -> None:
     project = rendered(preset)
-    slug = _answers(project)["project_slug"]
+    slug = answers_of(project)["project_slug"]
     module = configuration(_terraform(project) / MODULE)
     (trust,) = module["data"]["aws_iam_policy_document"]["service_trust"]["statement"]
     assert trust["actions"] == ["sts:AssumeRoleWithWebIdentity"]
@@ -248,7 +244,7 @@ def test_the_overlay_annotates_its_service_account_with_the_role_terraform_names
     rendered: Rendered, preset: str, environment: str
 ) -> None:
     project = rendered(preset)
-    slug = _answers(project)["project_slug"]
+    slug = answers_of(project)["project_slug"]
     objects = manifests(project, f"overlays/{environment}")
     account = find(objects, "ServiceAccount", slug)
     assert (
@@ -269,14 +265,14 @@ def test_without_aws_no_terraform_and_no_role_annotation(rendered: Rendered, pre
     project = rendered(preset)
     assert not _terraform(project).exists()
     for overlay in ("base", *(f"overlays/{environment}" for environment in ENVIRONMENTS)):
-        account = find(manifests(project, overlay), "ServiceAccount", _answers(project)["project_slug"])
+        account = find(manifests(project, overlay), "ServiceAccount", answers_of(project)["project_slug"])
         assert ROLE_ANNOTATION not in account["metadata"].get("annotations", {})
 
 
 @pytest.mark.parametrize("preset", TERRAFORM_PRESETS)
 def test_versions_pinned_state_locked_and_every_variable_described(rendered: Rendered, preset: str) -> None:
     project = rendered(preset)
-    slug = _answers(project)["project_slug"]
+    slug = answers_of(project)["project_slug"]
     keys = set()
     for folder in [_terraform(project) / MODULE, *(_root(project, env) for env in ENVIRONMENTS)]:
         config = configuration(folder)

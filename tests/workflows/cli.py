@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tests.releases import GIT_IDENTITY
 from tests.steps import project_env
 
@@ -71,13 +69,6 @@ def conflicted_files(project: Path) -> list[str]:
         and path.is_file()
         and CONFLICT_START in path.read_text(encoding="utf-8", errors="replace")
     )
-
-
-def answers_of(project: Path) -> dict[str, object]:
-    """The answers file Copier keeps in the project."""
-    loaded = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
 
 
 def call(

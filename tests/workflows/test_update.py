@@ -10,8 +10,9 @@ import pytest
 from uv import find_uv_bin
 
 from extensions.migrations.merge_heads import heads, read_revisions
+from tests.generation import answers_of
 from tests.releases import UPCOMING
-from tests.workflows.cli import answers_of, commit_all, conflicted_files, copier, git, run_in, user_env
+from tests.workflows.cli import commit_all, conflicted_files, copier, git, run_in, user_env
 
 HOOK_LINES = ("fastapi-ms: git:", "fastapi-ms: pre-commit:", "fastapi-ms: environment ready")
 # What defines the table and its applied revision: an update must leave them byte for byte.
