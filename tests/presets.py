@@ -63,6 +63,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "author_name": 'Zoë O\'Brien \\ "Ops"',
         "license": "Apache-2.0",
         "infrastructure": "aws",
+        "aws_account_id": "123456789012",
         "resources": [
             {
                 "name": "order_item",
@@ -102,6 +103,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "resources": DOMAIN_RESOURCES,
         "auth": "oidc",
         "infrastructure": "aws",
+        "aws_account_id": "210987654321",
     },
 }
 

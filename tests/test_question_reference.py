@@ -31,6 +31,8 @@ def choice_values(spec: dict[str, Any]) -> list[str]:
 
 def plain_default(value: Any) -> list[str]:
     """How the docs must spell a default that is not a Jinja expression, piece by piece; none for Jinja."""
+    if value is None:  # a question without a default must be answered
+        return ["none"]
     if isinstance(value, bool):
         return ["yes" if value else "no"]
     if isinstance(value, list):

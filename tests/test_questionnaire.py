@@ -178,3 +178,10 @@ def test_aws_infrastructure_without_kubernetes_is_refused(template_dir: Path, tm
         'infrastructure: aws needs deployment kubernetes, whose ServiceAccount assumes the IAM role (got deployment "none")'
     )
     assert not (tmp_path / "service" / "app").exists()
+
+
+@pytest.mark.parametrize("account", ["12345", "1234567890123", "12345678901a", ""])
+def test_an_aws_account_id_must_be_twelve_digits(attempt: Attempt, copie: Copie, account: str) -> None:
+    text = refusal(attempt(answers("default", infrastructure="aws", aws_account_id=account)))
+    assert f'aws_account_id: must be the 12 digits of an AWS account id (got "{account}")' in text
+    assert not any(copie.test_dir.glob("*/app"))

@@ -252,7 +252,9 @@ def test_the_overlay_annotates_its_service_account_with_the_role_terraform_names
         == configuration(_root(project, environment))["variable"]["namespace"]["default"]
     )
     arn = account["metadata"]["annotations"][ROLE_ANNOTATION]
-    assert re.fullmatch(rf"arn:aws:iam::\d{{12}}:role/{slug}-{environment}", arn)
+    account_id = answers_of(project)["aws_account_id"]
+    assert arn == f"arn:aws:iam::{account_id}:role/{slug}-{environment}"
+    assert configuration(_root(project, environment))["provider"]["aws"]["allowed_account_ids"] == [account_id]
     module = configuration(_terraform(project) / MODULE)
     assert module["resource"]["aws_iam_role"]["service"]["name"] == "${local.identifier}"
     assert module["locals"]["identifier"] == "${var.name}-${var.environment}"
