@@ -62,13 +62,20 @@ class Metrics:
         )
         self.in_flight = Gauge("http_requests_in_flight", "HTTP requests being served.", registry=self.registry)
         self.registry.register(PoolCollector(database))
+        # The counter and histogram of each label set, looked up once: `labels()` costs more than the counting.
+        # The labels are bounded, and so is this.
+        self._series: dict[tuple[str, str, str], tuple[Counter, Histogram]] = {}
 
     def observe(self, scope: Scope, status: int, seconds: float) -> None:
         """Count one answered request and its duration."""
         method = scope["method"] if scope["method"] in METHODS else "other"
         labels = (method, route_of(scope) or UNMATCHED, f"{status // 100}xx")
-        self.requests.labels(*labels).inc()
-        self.duration.labels(*labels).observe(seconds)
+        series = self._series.get(labels)
+        if series is None:
+            series = self._series[labels] = (self.requests.labels(*labels), self.duration.labels(*labels))
+        requests, duration = series
+        requests.inc()
+        duration.observe(seconds)
 
 
 class RequestMetrics(ObservingMiddleware):

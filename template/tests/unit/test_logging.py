@@ -4,6 +4,7 @@ import json
 import logging
 import logging.config
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from uvicorn.config import LOGGING_CONFIG
@@ -37,6 +38,15 @@ def test_uvicorn_records_come_through_the_service_pipeline_as_json(capsys: pytes
     assert (record["level"], record["logger"], record["request_id"]) == ("info", "uvicorn.error", "req-42")
     assert record["timestamp"].endswith("Z")
     assert not logging.getLogger("uvicorn.access").hasHandlers()  # the service writes its own access line
+
+
+def test_a_json_line_holds_the_message_and_the_extra_fields_only(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO", "json")
+    logging.getLogger("app.test").info("moved %s", "stock", extra={"count": 3, "price": Decimal("9.99"), "big": 2**70})
+    (line,) = capsys.readouterr().out.splitlines()
+    record = json.loads(line)
+    assert set(record) == {"event", "level", "logger", "count", "price", "big", "timestamp"}  # no record attribute
+    assert (record["event"], record["count"], record["price"], record["big"]) == ("moved stock", 3, "9.99", 2**70)
 
 
 def test_an_exception_is_one_json_line_with_its_traceback(capsys: pytest.CaptureFixture[str]) -> None:
