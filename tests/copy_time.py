@@ -35,15 +35,19 @@ def plain_template(rendered: Path, target: Path) -> Path:
     return target
 
 
-def median_seconds(action: Callable[[int], Any], runs: int) -> float:
-    """The median wall time of `action(run)` over `runs` runs, after one warm-up."""
-    action(-1)
-    times = []
-    for run in range(runs):
-        started = time.perf_counter()
-        action(run)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def median_seconds(ours: Callable[[int], Any], plain: Callable[[int], Any], runs: int) -> tuple[float, float]:
+    """The median wall times of `ours(run)` and `plain(run)` over `runs` runs each, after one warm-up.
+
+    The two alternate, so a machine that slows down or speeds up meanwhile weighs on both alike.
+    """
+    times: tuple[list[float], list[float]] = ([], [])
+    for run in range(-1, runs):
+        for action, kept in zip((ours, plain), times, strict=True):
+            started = time.perf_counter()
+            action(run)
+            if run >= 0:
+                kept.append(time.perf_counter() - started)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def cli_copy(source: Path, data_file: Path, destination: Path) -> None:
@@ -69,13 +73,15 @@ def main(argv: list[str] | None = None) -> int:
         empty.write_text("{}\n")
         files = sum(1 for path in rendered.rglob("*") if path.is_file())
         rows = {
-            "command line": (
-                median_seconds(lambda run: cli_copy(template, data, work / f"c{run}"), args.runs),
-                median_seconds(lambda run: cli_copy(plain, empty, work / f"p{run}"), args.runs),
+            "command line": median_seconds(
+                lambda run: cli_copy(template, data, work / f"c{run}"),
+                lambda run: cli_copy(plain, empty, work / f"p{run}"),
+                args.runs,
             ),
-            "in process": (
-                median_seconds(lambda run: copy_template(template, work / f"ci{run}", domain), args.runs),
-                median_seconds(lambda run: copy_template(plain, work / f"pi{run}", {}), args.runs),
+            "in process": median_seconds(
+                lambda run: copy_template(template, work / f"ci{run}", domain),
+                lambda run: copy_template(plain, work / f"pi{run}", {}),
+                args.runs,
             ),
         }
     finally:
