@@ -16,12 +16,14 @@ from tests.leaks import leaks
 
 @pytest.fixture(autouse=True)
 def _restore_logging() -> Iterator[None]:
-    """Put back the handlers and levels the test changes."""
+    """Put back the handlers, levels and caller lookup the test changes."""
     names = ("", "uvicorn", "uvicorn.error", "uvicorn.access", "sqlalchemy.engine")
     saved = [(logger, logger.handlers[:], logger.level, logger.propagate) for logger in map(logging.getLogger, names)]
+    source = logging._srcfile
     yield
     for logger, handlers, level, propagate in saved:
         logger.handlers, logger.level, logger.propagate = handlers, level, propagate
+    logging._srcfile = source
 
 
 def test_uvicorn_records_come_through_the_service_pipeline_as_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -67,6 +69,17 @@ def test_console_lines_are_for_people(capsys: pytest.CaptureFixture[str]) -> Non
     (line,) = capsys.readouterr().out.splitlines()
     assert "request" in line and "status=200" in line
     assert not line.startswith("{")
+
+
+def test_only_json_lines_skip_finding_the_caller(caplog: pytest.LogCaptureFixture) -> None:
+    configure_logging("INFO", "json")
+    logging.getLogger("app.test").info("from json")
+    configure_logging("INFO", "console")  # as the tests run: pytest's reports name the line that logged
+    logging.getLogger("app.test").info("from console")
+    assert [(r.message, r.filename) for r in caplog.records] == [
+        ("from json", "(unknown file)"),
+        ("from console", "test_logging.py"),
+    ]
 
 
 def test_the_level_filters_and_statements_are_never_logged() -> None:
